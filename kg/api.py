@@ -1,0 +1,106 @@
+"""The public API: extract events from sources and build the graph, as the CLI and notebooks call them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import OutputError, SourceError
+from kg.model import Article, Event
+from kg.paths import ontology_dir
+
+log = logging.getLogger("kg")
+
+
+@dataclass
+class Report:
+    """What a run did: documents read, problems met, events found."""
+
+    documents: int = 0
+    events: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def load_extractor(ontology: Path | None = None):  # type: ignore[no-untyped-def]
+    """The model, vocabularies and rules, loaded once (heavy: spaCy is imported here)."""
+    from kg.events import Extractor
+    from kg.nlp.pipeline import load_model
+    from kg.rules.loader import load_rules
+    from kg.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(ontology or ontology_dir())
+    return Extractor(load_model(), vocabulary, load_rules())
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[object]:
+    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_articles(paths: Iterable[str | Path], report: Report) -> list[Article]:
+    """All readable articles; each unreadable one is logged as one line and skipped."""
+    from kg.sources import read_sources
+
+    def problem(error: SourceError) -> None:
+        report.problems.append(error.message)
+        log.error("%s", error.message)
+
+    articles = list(read_sources(paths, on_error=problem))
+    report.documents = len(articles)
+    return articles
+
+
+def extract_events(
+    articles: list[Article],
+    extractor: object | None = None,
+    advance: Callable[[], None] | None = None,
+) -> list[Event]:
+    """Events of the articles, in document order; `advance` is called once per finished article."""
+    from kg.events import Extractor
+
+    engine = extractor if isinstance(extractor, Extractor) else load_extractor()
+    return list(engine.extract(articles, advance=advance))
+
+
+def write_events(events: Iterable[Event], path: Path) -> None:
+    """Events as JSONL in the guidelines' schema, atomically."""
+    try:
+        with atomic_write(path) as handle:
+            for event in events:
+                handle.write(json.dumps(event.to_json(), ensure_ascii=False, sort_keys=False) + "\n")  # type: ignore[attr-defined]
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def build_graph(articles: list[Article], events: list[Event], out: Path, ontology: Path | None = None) -> Path:
+    """Write `OUT/graph.trig` (one named graph per document), deterministic and atomic."""
+    from rdflib import Graph
+
+    from kg.rdf import build_dataset, write_trig
+
+    vocab_graph = Graph()
+    folder = ontology or ontology_dir()
+    for name in ("actors.ttl", "items.ttl"):
+        vocab_graph.parse(folder / name, format="turtle")
+    dataset = build_dataset(articles, events, vocab_graph)
+    path = out / "graph.trig"
+    try:
+        write_trig(dataset, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return path

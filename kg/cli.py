@@ -1,0 +1,145 @@
+"""Command line: arguments in, calls to `kg.api` out, errors turned into one line on stderr.
+
+Exit codes: 0 success; 1 some inputs could not be read (the rest was processed);
+2 usage or configuration error (bad rule file, ontology, output path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KgError
+
+EXIT_OK, EXIT_INPUT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+log = logging.getLogger("kg")
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[], None] | None]:
+    """A rich progress bar on a terminal; nothing when stderr is piped."""
+    if not sys.stderr.isatty() or total <= 1:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
+
+
+def _extract(paths: Sequence[str]):  # type: ignore[no-untyped-def]
+    from kg import api
+
+    report = api.Report()
+    articles = api.read_articles(paths, report)
+    if not articles:
+        raise KgError("no readable article in " + ", ".join(paths))
+    extractor = api.load_extractor()
+    with progress_bar(len(articles), "extracting") as advance:
+        events = api.extract_events(articles, extractor, advance=advance)
+    report.events = len(events)
+    return report, articles, events
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg import api
+
+    report, _, events = _extract(args.paths)
+    if args.output in (None, "-"):
+        import json
+
+        for event in events:
+            sys.stdout.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+    else:
+        api.write_events(events, Path(args.output))
+    log.info("%d documents, %d events", report.documents, report.events)
+    return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg import api
+
+    out = Path(args.output)
+    report, articles, events = _extract(args.paths)
+    api.write_events(events, out / "events.jsonl")
+    graph = api.build_graph(articles, events, out)
+    log.info("%d documents, %d events → %s", report.documents, report.events, graph)
+    return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Dataset
+
+    from kg.paths import ontology_dir
+    from kg.rdf import validate
+
+    path = Path(args.graph) / "graph.trig" if Path(args.graph).is_dir() else Path(args.graph)
+    if not path.is_file():
+        raise KgError(f"{path}: no graph here (run kg build first)")
+    dataset = Dataset()
+    dataset.parse(path, format="trig")
+    conforms, text = validate(dataset, ontology_dir())
+    if conforms:
+        print(f"{path}: conforms to the shapes")
+        return EXIT_OK
+    print(text)
+    return EXIT_INPUT_PROBLEMS
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from kg.rules.loader import load_rules
+
+    for rule in load_rules():
+        print(f"{rule.id}\t{rule.relation}\t{rule.description}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kg", description="Knowledge graphs of arms transfers from French news.")
+    top.add_argument("--version", action="version", version=f"kg {__version__}")
+    top.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    extract = sub.add_parser("extract", help="extract events from articles as JSONL")
+    extract.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
+    extract.add_argument("-o", "--output", help="JSONL file to write (default: stdout)")
+    extract.set_defaults(func=cmd_extract)
+
+    build = sub.add_parser("build", help="extract events and build the RDF graph in OUT/")
+    build.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
+    build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
+    build.set_defaults(func=cmd_build)
+
+    validate = sub.add_parser("validate", help="check a built graph against the SHACL shapes")
+    validate.add_argument("--graph", default="out", help="output folder or TriG file (default: out/)")
+    validate.set_defaults(func=cmd_validate)
+
+    rules = sub.add_parser("rules", help="list the extraction rules")
+    rules.set_defaults(func=cmd_rules)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="kg: %(message)s", stream=sys.stderr
+    )
+    try:
+        return int(args.func(args))
+    except KgError as exc:
+        print(f"kg: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""One family of errors with short codes, so the CLI can print one clear line.
+
+Each error names the file (and rule or line) it is about; the CLI turns any
+`KgError` into `kg: <message>` on stderr and a documented exit code.
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class: a problem the user can fix, reported as one line."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class SourceError(KgError):
+    """An input document cannot be read (empty, binary, not UTF-8, malformed line)."""
+
+    code = "E001"
+
+
+class RuleError(KgError):
+    """A rule file is malformed: reported as `file: rule-id: problem`."""
+
+    code = "E002"
+
+
+class OntologyError(KgError):
+    """The ontology or a vocabulary cannot be loaded or is inconsistent."""
+
+    code = "E003"
+
+
+class OutputError(KgError):
+    """An output cannot be written."""
+
+    code = "E004"

@@ -1,0 +1,367 @@
+"""Turn parsed sentences into events: rule matches → roles → actors and items → Event.
+
+This is where spaCy objects stop: everything after it sees `kg.model` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kg.model import Actor, Article, Event, Item
+from kg.nlp.arguments import Argument, ArgumentFinder, Grammar
+from kg.nlp.mentions import Mention, MentionFinder
+from kg.nlp.modality import ModalityClassifier
+from kg.nlp.pipeline import Sentence, parse_sentences
+from kg.nlp.quantity import read_quantity
+from kg.rules.loader import Rule, Slot, compile_rules
+from kg.vocabulary import Vocabulary
+
+TRANSFER_RELATIONS = ("supply", "purchase")
+# Which side must be named for an event to be worth keeping.
+REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": "recipients", "request": "recipients"}
+
+
+@dataclass(frozen=True)
+class FoundItem:
+    """An item found in a role, with the token it was read from and its stated origin."""
+
+    item: Item
+    token: Token
+    origin: tuple[Actor, ...]
+
+
+class Extractor:
+    """Applies the rules to sentences. Build once (matchers, lexicons), call many times."""
+
+    def __init__(self, nlp: Language, vocabulary: Vocabulary, rules: list[Rule]) -> None:
+        self.nlp = nlp
+        self.vocabulary = vocabulary
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = compile_rules(rules, nlp.vocab)
+        self.mentions = MentionFinder(nlp, vocabulary)
+        self.grammar = Grammar()
+        self.arguments = ArgumentFinder(self.grammar)
+        self.modality = ModalityClassifier()
+        self._markers = {
+            rule.id: {
+                role: tuple(
+                    replace(
+                        slot,
+                        markers=tuple(self.grammar.normalise_marker(m) for m in slot.markers)
+                        if slot.markers is not None
+                        else None,
+                    )
+                    for slot in slots
+                )
+                for role, slots in rule.roles.items()
+            }
+            for rule in rules
+        }
+
+    # -- public API -------------------------------------------------------
+
+    def extract(self, articles: Iterable[Article], advance: Callable[[], None] | None = None) -> Iterator[Event]:
+        """Every event of every article, in document order; `advance()` after each article."""
+        current: Doc | None = None
+        mentions: dict[int, Mention] = {}
+        matches: dict[int, list[tuple[str, dict[str, int]]]] = {}
+        article_id: str | None = None
+        for sentence in parse_sentences(self.nlp, articles):
+            if advance is not None and article_id is not None and sentence.article.id != article_id:
+                advance()
+            article_id = sentence.article.id
+            doc = sentence.span.doc
+            if doc is not current:
+                current = doc
+                mentions = self.mentions.find(doc)
+                matches = self._matches(doc)
+            yield from self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, []))
+        if advance is not None and article_id is not None:
+            advance()
+
+    def extract_text(self, text: str, doc_id: str = "text") -> list[Event]:
+        """Events of one piece of text (used by rule examples and tests)."""
+        return list(self.extract([Article(id=doc_id, text=text)]))
+
+    # -- matching ---------------------------------------------------------
+
+    def _matches(self, doc: Doc) -> dict[int, list[tuple[str, dict[str, int]]]]:
+        """Rule matches grouped by the start token of the sentence of their trigger."""
+        by_sentence: dict[int, list[tuple[str, dict[str, int]]]] = {}
+        seen: set[tuple[str, int]] = set()
+        for match_id, token_ids in self.matcher(doc):
+            rule = self.rules[self.nlp.vocab.strings[match_id]]
+            nodes = {node["RIGHT_ID"]: token_ids[i] for i, node in enumerate(rule.pattern)}
+            key = (rule.id, nodes["trigger"])
+            if key in seen:
+                continue
+            seen.add(key)
+            trigger = doc[nodes["trigger"]]
+            by_sentence.setdefault(trigger.sent.start, []).append((rule.id, nodes))
+        return by_sentence
+
+    def _voice_ok(self, rule: Rule, trigger: Token) -> bool:
+        if rule.voice == "any":
+            return True
+        passive = "Pass" in trigger.morph.get("Voice") or any(c.dep_ == "aux:pass" for c in trigger.children)
+        if trigger.dep_ == "acl" and trigger.morph.get("VerbForm") == ["Part"]:
+            passive = not any(c.dep_ in ("nsubj", "aux:tense") for c in trigger.children)
+        return passive == (rule.voice == "passive")
+
+    # -- one sentence -----------------------------------------------------
+
+    def extract_sentence(
+        self, sentence: Sentence, mentions: dict[int, Mention], matches: list[tuple[str, dict[str, int]]]
+    ) -> list[Event]:
+        events: list[Event] = []
+        claimed: set[int] = set()
+        # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
+        ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
+        for rule_id, nodes in ordered:
+            if nodes["trigger"] in claimed:
+                continue
+            rule = self.rules[rule_id]
+            doc = sentence.span.doc
+            trigger = doc[nodes["trigger"]]
+            if not self._voice_ok(rule, trigger):
+                continue
+            made = self._apply(rule, nodes, sentence, mentions)
+            if made:
+                claimed.update(nodes.values())
+                events.extend(made)
+        return _dedupe(events)
+
+    def _fill_roles(
+        self, rule: Rule, nodes: dict[str, int], doc: Doc, mentions: dict[int, Mention]
+    ) -> tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]:
+        """Items, suppliers and recipients of one match; an argument fills at most one role."""
+        cache: dict[str, list[Argument]] = {}
+        used: set[int] = set(nodes.values())
+        items: list[FoundItem] = []
+        sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
+        for role in ("items", "suppliers", "recipients"):
+            for slot in self._markers[rule.id].get(role, ()):
+                if slot.node not in cache:
+                    cache[slot.node] = self.arguments.arguments(doc[nodes[slot.node]])
+                for arg in cache[slot.node]:
+                    if arg.token.i in used:
+                        continue
+                    if slot.rels is not None and arg.rel not in slot.rels:
+                        continue
+                    if slot.markers is not None and arg.marker not in slot.markers:
+                        continue
+                    if role == "items":
+                        found_items = self.resolve_items(arg.token, mentions)
+                        if found_items:
+                            items.extend(found_items)
+                            used.add(arg.token.i)
+                    else:
+                        actors = self.resolve_actors(arg.token, mentions)
+                        if actors:
+                            sides[role].extend(actors)
+                            used.add(arg.token.i)
+        return items, _unique(sides["suppliers"]), _unique(sides["recipients"])
+
+    def _apply(self, rule: Rule, nodes: dict[str, int], sentence: Sentence, mentions: dict[int, Mention]) -> list[Event]:
+        doc = sentence.span.doc
+        found_items, suppliers, recipients = self._fill_roles(rule, nodes, doc, mentions)
+        if not found_items:
+            return []
+        origins = _unique(a for f in found_items for a in f.origin)
+        relation = rule.relation
+        if relation in TRANSFER_RELATIONS and not suppliers and origins:
+            suppliers = origins
+        if relation == "use" and not suppliers:
+            suppliers = origins
+        suppliers = tuple(a for a in suppliers if a not in recipients or relation == "produce")
+        required = REQUIRED_SIDE[relation]
+        if required is None and not (suppliers or recipients):
+            return []
+        if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
+            return []
+        trigger = doc[nodes["trigger"]]
+        modality = self.modality.classify(trigger, [f.token for f in found_items], sentence.span)
+        base = Event(
+            doc=sentence.article.id,
+            sentence=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            relation=relation,
+            suppliers=suppliers,
+            recipients=recipients,
+            items=tuple(f.item for f in found_items),
+            modality=modality,
+            rule=rule.id,
+            date=sentence.article.date,
+            trigger=tuple(
+                (sentence.start + doc[i].idx - sentence.span.start_char, sentence.start + doc[i].idx - sentence.span.start_char + len(doc[i]))
+                for i in sorted(nodes.values())
+            ),
+        )
+        events = [base]
+        if relation == "use" and origins and recipients:
+            implicit_suppliers = tuple(a for a in origins if a not in recipients)
+            if implicit_suppliers:
+                events.append(replace(base, relation="supply", suppliers=implicit_suppliers, implicit=True))
+        return events
+
+    # -- resolution -------------------------------------------------------
+
+    def _actor(self, iri: str, text: str) -> Actor:
+        entry = self.vocabulary.actors[iri]
+        return Actor(label=entry.label, qid=entry.qid, iri=iri, kind=entry.kind, label_fr=entry.label_fr, text=text)
+
+    def _mention_actors(self, mention: Mention | None, doc: Doc) -> tuple[Actor, ...]:
+        if mention is None or mention.kind not in ("actor", "demonym"):
+            return ()
+        text = doc[mention.start : mention.end].text
+        actors = tuple(self._actor(iri, text) for iri in mention.iris)
+        return tuple(a for a in actors if a.kind != "Media")
+
+    def resolve_actors(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """The actors a role filler stands for: a name, a metonym, « l'armée russe »."""
+        doc = token.doc
+        direct = self._mention_actors(mentions.get(token.i), doc)
+        if direct:
+            return direct
+        if token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns:
+            for child in token.children:
+                if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
+                    found = self._mention_actors(mentions.get(child.i), doc)
+                    if found:
+                        return found
+        for child in token.children:
+            if child.dep_ in ("appos", "flat:name", "flat"):
+                found = self._mention_actors(mentions.get(child.i), doc)
+                if found:
+                    return found
+        return ()
+
+    def _item(self, iri: str, text: str, quantity: int | str | None, quantity_text: str | None) -> Item:
+        entry = self.vocabulary.items[iri]
+        return Item(
+            label=entry.label,
+            category=entry.category,
+            iri=iri,
+            quantity=quantity,
+            quantity_text=quantity_text,
+            text=text,
+        )
+
+    def _origin(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        doc = token.doc
+        found: list[Actor] = []
+        for child in token.children:
+            mention = mentions.get(child.i)
+            if child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
+                found.extend(self._mention_actors(mention, doc))
+            elif child.lemma_.lower() in self.grammar.origin_nouns or child.lower_ in self.grammar.origin_nouns:
+                for grand in child.children:
+                    if grand.dep_ in ("amod", "nmod"):
+                        found.extend(self._mention_actors(mentions.get(grand.i), doc))
+        return tuple(found)
+
+    def resolve_items(self, token: Token, mentions: dict[int, Mention], depth: int = 0) -> list[FoundItem]:
+        """The items a role filler names, looking through « des millions de » and naming appositions."""
+        doc = token.doc
+        mention = mentions.get(token.i)
+        if mention is not None and mention.kind == "item":
+            iri = mention.iris[0]
+            head = doc[mention.start : mention.end].root
+            best_iri, best_text = iri, doc[mention.start : mention.end].text
+            # A named system next to a generic noun names it better: « des chars Leopard ».
+            if self.vocabulary.items[iri].generic:
+                for child in head.subtree:
+                    other = mentions.get(child.i)
+                    if (
+                        other is not None
+                        and other.kind == "item"
+                        and other is not mention
+                        and not self.vocabulary.items[other.iris[0]].generic
+                        and _within(child, head, ("conj",))
+                    ):
+                        best_iri, best_text = other.iris[0], doc[other.start : other.end].text
+                        break
+                else:
+                    # The parser often misattaches the name that follows: « des chars Leopard ».
+                    following = mentions.get(mention.end) if mention.end < len(doc) else None
+                    if (
+                        following is not None
+                        and following.kind == "item"
+                        and not self.vocabulary.items[following.iris[0]].generic
+                    ):
+                        best_iri, best_text = following.iris[0], doc[following.start : following.end].text
+            quantifier = token.head if token.dep_ == "nmod" and _is_quantifier(token.head, self.grammar) else None
+            quantity, quantity_text = read_quantity(head, quantifier)
+            origin = self._origin(head, mentions)
+            return [FoundItem(self._item(best_iri, best_text, quantity, quantity_text), head, origin)]
+        if depth < 3 and (_is_quantifier(token, self.grammar) or token.pos_ == "PRON"):
+            found: list[FoundItem] = []
+            for child in token.children:
+                if child.dep_ in ("nmod", "obl:arg", "obl:mod") and "de" in self.arguments.case_words(child):
+                    found.extend(self.resolve_items(child, mentions, depth + 1))
+            if found:
+                return found
+        if depth < 3 and token.pos_ in ("VERB", "AUX"):
+            # A complement clause (« demander à X de livrer des chars »): its object names the items.
+            clause_items: list[FoundItem] = []
+            for child in token.children:
+                if child.dep_ in ("obj", "nsubj:pass"):
+                    clause_items.extend(self.resolve_items(child, mentions, depth + 1))
+                    if not clause_items:
+                        for grand in child.children:
+                            if grand.dep_ == "nmod" and "de" in self.arguments.case_words(grand):
+                                clause_items.extend(self.resolve_items(grand, mentions, depth + 1))
+            return clause_items
+        if depth < 2:
+            for child in token.children:
+                if child.dep_ in ("appos", "amod", "flat", "flat:name", "compound", "nmod"):
+                    sub = mentions.get(child.i)
+                    if sub is not None and sub.kind == "item" and not self.vocabulary.items[sub.iris[0]].generic:
+                        return self.resolve_items(child, mentions, depth + 1)
+        return []
+
+
+def _is_quantifier(token: Token, grammar: Grammar) -> bool:
+    return token.lower_ in grammar.quantifier_nouns or token.lemma_.lower() in grammar.quantifier_nouns
+
+
+def _within(token: Token, head: Token, stop: tuple[str, ...]) -> bool:
+    """Whether `token` hangs under `head` without crossing one of the `stop` relations."""
+    while token.i != head.i:
+        if token.dep_ in stop or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
+def _unique(actors: Iterable[Actor]) -> tuple[Actor, ...]:
+    out: list[Actor] = []
+    keys: set[str] = set()
+    for actor in actors:
+        key = actor.iri or actor.label
+        if key not in keys:
+            keys.add(key)
+            out.append(actor)
+    return tuple(out)
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for event in events:
+        key = (
+            event.relation,
+            event.implicit,
+            tuple(a.iri or a.label for a in event.suppliers),
+            tuple(a.iri or a.label for a in event.recipients),
+            tuple(i.iri or i.label for i in event.items),
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out

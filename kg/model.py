@@ -1,0 +1,133 @@
+"""Plain data objects that travel through the pipeline.
+
+They know nothing of spaCy or rdflib, so the RDF, HTML and export layers can
+work from them (or from a JSONL file) without loading the NLP model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RELATIONS = ("supply", "purchase", "produce", "use", "request")
+MODALITIES = ("asserted", "reported", "hypothetical", "planned", "negated")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source document: its id (file name or JSONL id), text and metadata."""
+
+    id: str
+    text: str
+    date: str | None = None
+    url: str | None = None
+    title: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A party to a transfer, resolved against the actor vocabulary when possible.
+
+    `qid` is the Wikidata id, or None for an unnamed party ("deux entreprises").
+    `iri` is the vocabulary concept, or None when the actor is not in it.
+    """
+
+    label: str
+    qid: str | None = None
+    iri: str | None = None
+    kind: str | None = None
+    label_fr: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "qid": self.qid}
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item that flows: a weapon system, a generic kind of materiel, money, people."""
+
+    label: str
+    category: str
+    iri: str | None = None
+    quantity: int | str | None = None
+    quantity_text: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"label": self.label, "category": self.category, "quantity": self.quantity}
+        if self.quantity_text is not None:
+            out["quantity_text"] = self.quantity_text
+        return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """One statement of items flowing between actors, with its evidence.
+
+    `start`/`end` are the character offsets of the sentence in the document;
+    `trigger` holds the offsets of the words that fired the rule, for highlighting.
+    """
+
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    relation: str
+    suppliers: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    items: tuple[Item, ...]
+    modality: str
+    rule: str
+    implicit: bool = False
+    date: str | None = None
+    source: str | None = None
+    trigger: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The event in the JSONL schema of the annotation guidelines, plus provenance."""
+        return {
+            "doc": self.doc,
+            "sentence": self.sentence,
+            "relation": self.relation,
+            "suppliers": [a.to_json() for a in self.suppliers],
+            "recipients": [a.to_json() for a in self.recipients],
+            "items": [i.to_json() for i in self.items],
+            "modality": self.modality,
+            "implicit": self.implicit,
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "date": self.date,
+            "source": self.source,
+            "trigger": [list(t) for t in self.trigger],
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Event:
+        """Rebuild an event from its JSONL form (as written by `to_json`)."""
+        return Event(
+            doc=data["doc"],
+            sentence=data["sentence"],
+            start=int(data.get("start") or 0),
+            end=int(data.get("end") or 0),
+            relation=data["relation"],
+            suppliers=tuple(Actor(label=a["label"], qid=a.get("qid")) for a in data.get("suppliers") or []),
+            recipients=tuple(Actor(label=a["label"], qid=a.get("qid")) for a in data.get("recipients") or []),
+            items=tuple(
+                Item(
+                    label=i["label"],
+                    category=i.get("category") or "other",
+                    quantity=i.get("quantity"),
+                    quantity_text=i.get("quantity_text"),
+                )
+                for i in data.get("items") or []
+            ),
+            modality=data.get("modality") or "asserted",
+            rule=data.get("rule") or "",
+            implicit=bool(data.get("implicit")),
+            date=data.get("date"),
+            source=data.get("source"),
+            trigger=tuple((int(a), int(b)) for a, b in data.get("trigger") or []),
+        )

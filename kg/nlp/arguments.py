@@ -1,0 +1,194 @@
+"""The arguments of a predicate: which words depend on it, how, and with which preposition.
+
+The French parser is noisy about argument labels (« par les États-Unis » comes
+out `obl:mod` as often as `obl:agent`), so rules select arguments by their
+relation *and* by their marker: the preposition or locution that introduces
+them (« à », « par », « auprès de », « de la part de », « en provenance de »).
+Implicit arguments are added here too: the subject a controlled infinitive
+shares with its governor, the antecedent of a relative pronoun, the noun a
+participle modifies, the subject of the verb that governs a nominal trigger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from spacy.tokens import Token
+
+from kg.nlp.pipeline import load_data
+
+SUBJECTS = ("nsubj", "nsubj:pass")
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A dependent of a predicate: its head token, relation label and marker words."""
+
+    token: Token
+    rel: str
+    marker: str
+
+
+class Grammar:
+    """The grammar data file, as sets for fast look-up."""
+
+    def __init__(self) -> None:
+        data = load_data("grammar")
+        self.clause_deps = set(data["clause_deps"])
+        self.skip_deps = set(data["skip_deps"])
+        self.case_lemmas: dict[str, str] = data["case_lemmas"]
+        self.locution_heads = set(data["locution_heads"])
+        self.quantifier_nouns = set(data["quantifier_nouns"])
+        self.agent_nouns = set(data["agent_nouns"])
+        self.relative_pronouns = set(data["relative_pronouns"])
+        self.control_verbs = set(data["control_verbs"])
+        self.object_control_verbs = set(data["object_control_verbs"])
+        self.receiver_governors = set(data["receiver_governors"])
+        self.marker_stopwords = set(data["marker_stopwords"])
+        self.origin_nouns = set(data["origin_nouns"])
+        self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
+
+    def normalise_marker(self, marker: str) -> str:
+        words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").split()]
+        return " ".join(w for w in words if w not in self.marker_stopwords)
+
+
+class ArgumentFinder:
+    """Computes the arguments of trigger tokens, explicit and implicit."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.g = grammar
+
+    def case_words(self, token: Token) -> list[str]:
+        words = []
+        for child in token.children:
+            if child.dep_ == "case" or (child.dep_ == "det" and child.pos_ == "ADP"):
+                lemma = child.lower_.replace("’", "'")
+                words.append(self.g.case_lemmas.get(lemma, lemma))
+        return words
+
+    def marker(self, token: Token) -> str:
+        return self.g.normalise_marker(" ".join(self.case_words(token)))
+
+    def is_clause(self, token: Token) -> bool:
+        """A coordinated verb or anything with a subject of its own starts a new clause."""
+        if token.pos_ in ("VERB", "AUX"):
+            return True
+        return any(c.dep_ in SUBJECTS for c in token.children) and token.pos_ != "NOUN"
+
+    def direct(self, node: Token) -> list[Argument]:
+        """Dependents of `node` with their markers, looking through locutions and coordination."""
+        out: list[Argument] = []
+        for child in node.children:
+            dep = child.dep_
+            if dep in self.g.skip_deps or dep == "conj":
+                continue
+            if dep in self.g.clause_deps:
+                # A clause is an argument only as a whole (its head), never searched inside.
+                out.append(Argument(child, dep, self.marker(child)))
+                continue
+            if child.lower_ in self.g.locution_heads or child.lemma_ in self.g.locution_heads:
+                prefix = self.case_words(child) + [child.lower_]
+                for grand in child.children:
+                    if grand.dep_ in ("nmod", "obl:arg", "obl:mod", "obj", "obl"):
+                        marker = self.g.normalise_marker(" ".join(prefix + self.case_words(grand)))
+                        out.extend(self._with_conjuncts(Argument(grand, dep, marker)))
+                continue
+            arg = Argument(child, dep, self.marker(child))
+            out.extend(self._with_conjuncts(arg))
+            out.extend(self._lifted(child))
+        return out
+
+    def _lifted(self, noun: Token) -> list[Argument]:
+        """Prepositional phrases the parser hung on an argument noun instead of the predicate.
+
+        « la livraison de missiles à l'Ukraine »: « à l'Ukraine » often depends on
+        « missiles »; markers listed in the grammar are read as the predicate's.
+        """
+        out: list[Argument] = []
+        if noun.pos_ not in ("NOUN", "PROPN", "PRON"):
+            return out
+        for child in noun.children:
+            if child.dep_ in ("nmod", "obl:mod", "obl:arg", "obl"):
+                marker = self.marker(child)
+                if marker in self.g.lifted_markers:
+                    out.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
+                    out.extend(self._lifted(child))
+        return out
+
+    def _with_conjuncts(self, arg: Argument) -> list[Argument]:
+        found = [arg]
+        stack = [arg.token]
+        while stack:
+            token = stack.pop()
+            for child in token.children:
+                if child.dep_ == "conj" and not self.is_clause(child):
+                    marker = self.marker(child) or arg.marker
+                    found.append(Argument(child, arg.rel, marker))
+                    stack.append(child)
+        return found
+
+    def antecedent(self, token: Token) -> Token | None:
+        """The noun a relative clause containing `token` (a relative pronoun) is about."""
+        clause = token.head
+        while clause.dep_ not in ("acl:relcl", "acl") and clause.head.i != clause.i:
+            if clause.dep_ in ("ROOT", "root"):
+                return None
+            clause = clause.head
+        if clause.dep_ in ("acl:relcl", "acl"):
+            return clause.head
+        return None
+
+    def resolve_relative(self, arg: Argument) -> list[Argument]:
+        if arg.token.lower_ in self.g.relative_pronouns and arg.token.pos_ in ("PRON", "SCONJ"):
+            noun = self.antecedent(arg.token)
+            if noun is None:
+                return []
+            return self._with_conjuncts(Argument(noun, arg.rel, ""))
+        return [arg]
+
+    def subject_of(self, verb: Token, depth: int = 0) -> list[Argument]:
+        """The subject of `verb`, inherited from governing verbs where it has none of its own."""
+        own = [a for a in self.direct(verb) if a.rel in SUBJECTS]
+        if own:
+            return [r for a in own for r in self.resolve_relative(a)]
+        if depth > 4 or verb.head.i == verb.i:
+            return []
+        head, dep = verb.head, verb.dep_
+        if dep == "xcomp" or (dep in ("ccomp", "advcl", "obl:arg", "obj") and verb.morph.get("VerbForm") == ["Inf"]):
+            if head.lemma_ in self.g.object_control_verbs:
+                objects = [
+                    a for a in self.direct(head) if a.rel in ("obj", "iobj") or (a.rel.startswith("obl") and a.marker == "à")
+                ]
+                if objects:
+                    return [Argument(a.token, "nsubj", "") for a in objects]
+            return [Argument(a.token, a.rel, "") for a in self.subject_of(head, depth + 1)]
+        if dep == "conj" and head.pos_ in ("VERB", "AUX"):
+            return self.subject_of(head, depth + 1)
+        if dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
+            return self.subject_of(head, depth + 1)
+        return []
+
+    def arguments(self, trigger: Token) -> list[Argument]:
+        """All arguments of a trigger, explicit and implicit, relative pronouns resolved."""
+        args = [r for a in self.direct(trigger) for r in self.resolve_relative(a)]
+        if trigger.pos_ in ("VERB", "AUX"):
+            if not any(a.rel in SUBJECTS for a in args):
+                args.extend(self.subject_of(trigger))
+            if trigger.dep_ == "acl" and trigger.morph.get("VerbForm") == ["Part"] and not any(
+                a.rel in SUBJECTS for a in args
+            ):
+                args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
+        else:
+            args.extend(self.governor_arguments(trigger))
+        return args
+
+    def governor_arguments(self, noun: Token) -> list[Argument]:
+        """For a nominal trigger, the subject of the verb it is the object of (« X a confirmé la livraison »).
+
+        Verbs whose subject receives (« Kiev attend les livraisons ») expose it as `gov-recv:nsubj`.
+        """
+        head = noun.head
+        if noun.dep_ not in ("obj", "nsubj:pass", "obl:arg") or head.pos_ != "VERB":
+            return []
+        kind = "gov-recv:nsubj" if head.lemma_ in self.g.receiver_governors else "gov:nsubj"
+        return [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]

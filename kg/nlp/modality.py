@@ -1,0 +1,105 @@
+"""Decide whether an event is asserted, reported, hypothetical, planned or negated.
+
+The cues live in `modality.yaml`. The trigger and the chain of words that
+govern it up to the sentence root are read for mood, tense, negation and
+governing verbs or nouns; the first modality in the file's precedence wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from kg.nlp.pipeline import load_data
+
+AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
+
+
+def _governors(trigger: Token) -> list[Token]:
+    chain = [trigger]
+    token = trigger
+    while token.head.i != token.i and len(chain) < 12:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _feature(token: Token, name: str) -> set[str]:
+    values = set(token.morph.get(name))
+    for child in token.children:
+        if child.dep_ in AUX_DEPS:
+            values.update(child.morph.get(name))
+    return values
+
+
+class ModalityClassifier:
+    """Reads the cue file once and classifies triggers."""
+
+    def __init__(self) -> None:
+        cues = load_data("modality")
+        self.precedence: list[str] = cues["precedence"]
+        self.cues = cues
+
+    def _set(self, modality: str, key: str) -> set[str]:
+        return set(self.cues.get(modality, {}).get(key, []))
+
+    def _negated(self, token: Token) -> bool:
+        adverbs = self._set("negated", "adverbs")
+        negs = [c for c in token.children if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity") or c.lower_ in adverbs)]
+        if not negs:
+            return False
+        # « ne … que » restricts rather than negates.
+        only_ne = all(c.lower_ in ("ne", "n'", "n’") for c in negs)
+        restrictive = any(c.lower_ in ("que", "qu'", "qu’") and c.dep_ in ("advmod", "mark", "fixed") for c in token.subtree)
+        return not (only_ne and restrictive)
+
+    def classify(self, trigger: Token, items: Iterable[Token], sentence: Span) -> str:
+        """The modality of the event fired at `trigger` about `items` in `sentence`."""
+        found: set[str] = set()
+        chain = _governors(trigger)
+        perfect = any(c.dep_ == "aux:tense" for c in trigger.children) or trigger.morph.get("Tense") == ["Past"] and any(
+            c.dep_ in AUX_DEPS for c in trigger.children
+        )
+        for position, token in enumerate(chain):
+            lemma = token.lemma_.lower()
+            governing = position > 0
+            negated_here = self._negated(token)
+            if governing and lemma in self._set("negated", "governors"):
+                found.add(self.cues["negated"].get("double_negation", "hypothetical") if negated_here else "negated")
+                continue
+            if negated_here and not (governing and lemma in self._set("reported", "governors")):
+                found.add("negated")
+            if "Cnd" in _feature(token, "Mood"):
+                found.add("hypothetical" if lemma in self._set("hypothetical", "governors") else "reported")
+            if "Fut" in _feature(token, "Tense"):
+                found.add("planned")
+            if governing and token.pos_ in ("VERB", "AUX"):
+                if lemma in self._set("hypothetical", "governors"):
+                    found.add("hypothetical")
+                if lemma in self._set("planned", "governors") and not perfect:
+                    found.add("planned")
+                if lemma in self._set("reported", "governors"):
+                    found.add("reported")
+            if governing and token.pos_ == "NOUN":
+                if lemma in self._set("hypothetical", "nouns"):
+                    found.add("hypothetical")
+                if lemma in self._set("planned", "nouns"):
+                    found.add("planned")
+            if any(c.dep_ == "mark" and c.lower_ in self._set("hypothetical", "markers") for c in token.children):
+                found.add("hypothetical")
+            if any(c.lower_ in self._set("hypothetical", "adverbs") for c in token.children if c.dep_ == "advmod"):
+                found.add("hypothetical")
+        planned_adjectives = self._set("planned", "adjectives")
+        if any(c.lower_ in planned_adjectives for c in trigger.children if c.dep_ in ("amod", "acl")):
+            found.add("planned")
+        determiners = self._set("negated", "determiners")
+        if any(c.lower_ in determiners for item in items for c in item.children if c.dep_ == "det"):
+            found.add("negated")
+        prepositions = self._set("reported", "prepositions")
+        if any(t.lower_ in prepositions for t in sentence):
+            found.add("reported")
+        for modality in self.precedence:
+            if modality in found:
+                return modality
+        return "asserted"

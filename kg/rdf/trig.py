@@ -1,0 +1,173 @@
+"""A TriG writer whose bytes depend only on the dataset's content.
+
+rdflib's own TriG serializer orders output by hash and so changes with
+PYTHONHASHSEED; golden files and diffs need the same bytes every run. Here
+prefixes, graphs, subjects, predicates and objects are all sorted, and every
+literal and IRI is escaped, because article text is hostile data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from kg.errors import OutputError
+from kg.rdf.namespace import PREFIXES
+
+_INDENT = "    "
+# Conservative local names: valid Turtle, and read back alike by every parser.
+_SAFE_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_SAFE_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_SAFE_BNODE = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_LANGUAGE = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Characters a quoted string may not hold raw: quotes, backslash, controls and
+# lone surrogates (which UTF-8 cannot encode).
+_STRING_UNSAFE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
+# Characters IRIREF forbids (plus lone surrogates), written as \u escapes.
+_IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f\ud800-\udfff]')
+
+_Triples = dict[Node, dict[Node, set[Node]]]
+
+
+def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str:
+    """The dataset as TriG text, identical for identical content.
+
+    Args:
+        dataset: a Dataset (named graphs kept) or a plain Graph (written as
+            the default graph).
+        prefixes: prefix -> namespace to abbreviate IRIs with; the project's
+            prefixes by default. Only the prefixes used are declared.
+    """
+    writer = _Writer(PREFIXES if prefixes is None else prefixes)
+    graphs = _collect(dataset)
+    blocks = []
+    if None in graphs:
+        blocks.append(writer.triples(graphs[None], indent=""))
+    for name in sorted((n for n in graphs if n is not None), key=_sort_key):
+        body = writer.triples(graphs[name], indent=_INDENT)
+        blocks.append(f"{writer.term(name)} {{\n{body}}}\n")
+    header = "".join(f"@prefix {p}: <{_escape_iri(writer.prefixes[p])}> .\n" for p in sorted(writer.used))
+    return "\n".join(([header] if header else []) + blocks)
+
+
+def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | None = None) -> Path:
+    """Write `dumps_trig(dataset)` to `path` atomically (temp file in the same folder, then rename).
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    target = Path(path)
+    data = dumps_trig(dataset, prefixes).encode("utf-8")
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write TriG ({exc.strerror or exc})") from None
+    return target
+
+
+def _collect(dataset: Graph) -> dict[Node | None, _Triples]:
+    """graph name (None for the default graph) -> subject -> predicate -> objects."""
+    if isinstance(dataset, Dataset):
+        sources = [
+            (None if g.identifier == DATASET_DEFAULT_GRAPH_ID else g.identifier, g) for g in dataset.graphs()
+        ]
+    else:
+        sources = [(None, dataset)]
+    graphs: dict[Node | None, _Triples] = {}
+    for name, graph in sources:
+        for s, p, o in graph.triples((None, None, None)):
+            graphs.setdefault(name, {}).setdefault(s, {}).setdefault(p, set()).add(o)
+    return graphs
+
+
+def _sort_key(term: Node | None) -> tuple[int, str, str, str]:
+    if isinstance(term, Literal):
+        return (2, str(term), str(term.datatype or ""), term.language or "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    return (0, str(term), "", "")
+
+
+def _predicate_key(term: Node) -> tuple[int, str]:
+    return (0 if term == RDF.type else 1, str(term))
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _STRING_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def _escape_string(text: str) -> str:
+    return _STRING_UNSAFE.sub(_escape_char, text)
+
+
+def _escape_iri(iri: str) -> str:
+    return _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri)
+
+
+class _Writer:
+    """Renders terms, remembering which prefixes were used."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.prefixes = {p: ns for p, ns in prefixes.items() if _SAFE_PREFIX.fullmatch(p) and ns}
+        # Longest namespace first, so the most specific prefix wins; then by name.
+        self._order = sorted(self.prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self.used: set[str] = set()
+
+    def term(self, term: Node) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(str(term))
+        if isinstance(term, BNode):
+            label = str(term)
+            if not _SAFE_BNODE.fullmatch(label):
+                label = "x" + hashlib.sha1(label.encode("utf-8", "surrogatepass")).hexdigest()
+            return "_:" + label
+        if isinstance(term, Literal):
+            return self.literal(term)
+        raise ValueError(f"cannot write {term!r} in TriG")
+
+    def iri(self, iri: str) -> str:
+        for prefix, namespace in self._order:
+            if iri.startswith(namespace) and _SAFE_LOCAL.fullmatch(iri[len(namespace) :]):
+                self.used.add(prefix)
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return f"<{_escape_iri(iri)}>"
+
+    def literal(self, literal: Literal) -> str:
+        text = f'"{_escape_string(str(literal))}"'
+        if literal.language:
+            if not _LANGUAGE.fullmatch(literal.language):
+                raise ValueError(f"invalid language tag {literal.language!r}")
+            return f"{text}@{literal.language}"
+        if literal.datatype is not None:
+            return f"{text}^^{self.iri(str(literal.datatype))}"
+        return text
+
+    def triples(self, subjects: _Triples, indent: str) -> str:
+        lines = []
+        for subject in sorted(subjects, key=_sort_key):
+            predicates = subjects[subject]
+            parts = []
+            for predicate in sorted(predicates, key=_predicate_key):
+                verb = "a" if predicate == RDF.type else self.term(predicate)
+                objects = " , ".join(self.term(o) for o in sorted(predicates[predicate], key=_sort_key))
+                parts.append(f"{verb} {objects}")
+            body = f" ;\n{indent}{_INDENT}".join(parts)
+            lines.append(f"{indent}{self.term(subject)} {body} .\n")
+        return "\n".join(lines)
