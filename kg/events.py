@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.model import Actor, Article, Event, Item
-from kg.nlp.arguments import Argument, ArgumentFinder, Grammar
+from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
+from kg.nlp.coreference import CoreferenceResolver
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, parse_sentences
@@ -22,6 +23,8 @@ from kg.vocabulary import Vocabulary
 
 TRANSFER_RELATIONS = ("supply", "purchase")
 # Which side must be named for an event to be worth keeping.
+# Relations that end a noun phrase when looking inside it for names and origins.
+NP_BOUNDARIES = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "appos")
 REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": "recipients", "request": "recipients"}
 
 
@@ -46,6 +49,7 @@ class Extractor:
         self.grammar = Grammar()
         self.arguments = ArgumentFinder(self.grammar)
         self.modality = ModalityClassifier()
+        self.coreference = CoreferenceResolver()
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -71,15 +75,20 @@ class Extractor:
         matches: dict[int, list[tuple[str, dict[str, int]]]] = {}
         article_id: str | None = None
         for sentence in parse_sentences(self.nlp, articles):
-            if advance is not None and article_id is not None and sentence.article.id != article_id:
-                advance()
+            if sentence.article.id != article_id:
+                if advance is not None and article_id is not None:
+                    advance()
+                self.coreference.reset()
             article_id = sentence.article.id
             doc = sentence.span.doc
             if doc is not current:
                 current = doc
                 mentions = self.mentions.find(doc)
                 matches = self._matches(doc)
+            self._remember_actors(sentence, mentions)
             yield from self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, []))
+            self._remember_pronoun_subjects(sentence, mentions)
+            self.coreference.next_sentence()
         if advance is not None and article_id is not None:
             advance()
 
@@ -129,15 +138,15 @@ class Extractor:
             trigger = doc[nodes["trigger"]]
             if not self._voice_ok(rule, trigger):
                 continue
-            made = self._apply(rule, nodes, sentence, mentions)
+            made, used = self._apply(rule, nodes, sentence, mentions)
             if made:
-                claimed.update(nodes.values())
+                claimed.update(used)
                 events.extend(made)
         return _dedupe(events)
 
     def _fill_roles(
         self, rule: Rule, nodes: dict[str, int], doc: Doc, mentions: dict[int, Mention]
-    ) -> tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]:
+    ) -> tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...], set[int]]:
         """Items, suppliers and recipients of one match; an argument fills at most one role."""
         cache: dict[str, list[Argument]] = {}
         used: set[int] = set(nodes.values())
@@ -155,7 +164,8 @@ class Extractor:
                     if slot.markers is not None and arg.marker not in slot.markers:
                         continue
                     if role == "items":
-                        found_items = self.resolve_items(arg.token, mentions)
+                        found_items = [f for f in self.resolve_items(arg.token, mentions) if f.token.i not in used]
+                        used.update(f.token.i for f in found_items)
                         if found_items:
                             items.extend(found_items)
                             used.add(arg.token.i)
@@ -164,13 +174,16 @@ class Extractor:
                         if actors:
                             sides[role].extend(actors)
                             used.add(arg.token.i)
-        return items, _unique(sides["suppliers"]), _unique(sides["recipients"])
+        return items, _unique(sides["suppliers"]), _unique(sides["recipients"]), used
 
-    def _apply(self, rule: Rule, nodes: dict[str, int], sentence: Sentence, mentions: dict[int, Mention]) -> list[Event]:
+    def _apply(
+        self, rule: Rule, nodes: dict[str, int], sentence: Sentence, mentions: dict[int, Mention]
+    ) -> tuple[list[Event], set[int]]:
+        """Events of one rule match, and the tokens they used (so no other rule reuses them)."""
         doc = sentence.span.doc
-        found_items, suppliers, recipients = self._fill_roles(rule, nodes, doc, mentions)
+        found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions)
         if not found_items:
-            return []
+            return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
         relation = rule.relation
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
@@ -180,9 +193,9 @@ class Extractor:
         suppliers = tuple(a for a in suppliers if a not in recipients or relation == "produce")
         required = REQUIRED_SIDE[relation]
         if required is None and not (suppliers or recipients):
-            return []
+            return [], set()
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
-            return []
+            return [], set()
         trigger = doc[nodes["trigger"]]
         modality = self.modality.classify(trigger, [f.token for f in found_items], sentence.span)
         base = Event(
@@ -204,10 +217,39 @@ class Extractor:
         )
         events = [base]
         if relation == "use" and origins and recipients:
+            # An item's stated origin and its user imply a transfer between them.
             implicit_suppliers = tuple(a for a in origins if a not in recipients)
             if implicit_suppliers:
                 events.append(replace(base, relation="supply", suppliers=implicit_suppliers, implicit=True))
-        return events
+        if relation == "produce" and suppliers and recipients:
+            # Producing for someone is supplying them.
+            named = tuple(a for a in suppliers if a.qid and a not in recipients)
+            if named:
+                events.append(replace(base, relation="supply", suppliers=named, implicit=True))
+        return events, used
+
+    # -- coreference memory -----------------------------------------------
+
+    def _remember_actors(self, sentence: Sentence, mentions: dict[int, Mention]) -> None:
+        """Record the actors a sentence names, before its pronouns are resolved."""
+        doc = sentence.span.doc
+        seen: set[int] = set()
+        for i in range(sentence.span.start, sentence.span.end):
+            mention = mentions.get(i)
+            if mention is None or mention.kind != "actor" or mention.start in seen:
+                continue
+            seen.add(mention.start)
+            root = doc[mention.start : mention.end].root
+            for actor in self._mention_actors(mention, doc):
+                entry = self.vocabulary.actors.get(actor.iri or "")
+                self.coreference.remember(actor, root, entry.gender if entry else None, entry.number if entry else None)
+
+    def _remember_pronoun_subjects(self, sentence: Sentence, mentions: dict[int, Mention]) -> None:
+        """A subject pronoun resolved to an actor names that actor again (« elle … elle »)."""
+        for token in sentence.span:
+            if token.dep_ in SUBJECTS and self.coreference.is_pronoun(token):
+                for actor in self.resolve_actors(token, mentions):
+                    self.coreference.remember(actor, token, None, None)
 
     # -- resolution -------------------------------------------------------
 
@@ -222,12 +264,26 @@ class Extractor:
         actors = tuple(self._actor(iri, text) for iri in mention.iris)
         return tuple(a for a in actors if a.kind != "Media")
 
-    def resolve_actors(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+    def resolve_actors(self, token: Token, mentions: dict[int, Mention], depth: int = 0) -> tuple[Actor, ...]:
         """The actors a role filler stands for: a name, a metonym, « l'armée russe »."""
         doc = token.doc
         direct = self._mention_actors(mentions.get(token.i), doc)
         if direct:
             return direct
+        if self.coreference.is_pronoun(token):
+            exclude: set[str] = set()
+            if token.dep_ not in SUBJECTS and "Yes" not in token.morph.get("Poss"):
+                for arg in self.arguments.subject_of(token.head):
+                    if not self.coreference.is_pronoun(arg.token):
+                        exclude.update(a.iri or a.label for a in self.resolve_actors(arg.token, mentions, depth + 1))
+            antecedent = self.coreference.resolve(token, exclude)
+            return (antecedent,) if antecedent is not None else ()
+        if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
+            for child in token.children:
+                if child.dep_ == "nmod" and "de" in self.arguments.case_words(child):
+                    found = self.resolve_actors(child, mentions, depth + 1)
+                    if found:
+                        return found
         if token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns:
             for child in token.children:
                 if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
@@ -255,9 +311,12 @@ class Extractor:
     def _origin(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
         doc = token.doc
         found: list[Actor] = []
-        for child in token.children:
+        for child in token.subtree:
+            if child.i == token.i or not _within(child, token, NP_BOUNDARIES):
+                continue
             mention = mentions.get(child.i)
-            if child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
+            direct = child.head.i == token.i
+            if direct and child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
                 found.extend(self._mention_actors(mention, doc))
             elif child.lemma_.lower() in self.grammar.origin_nouns or child.lower_ in self.grammar.origin_nouns:
                 for grand in child.children:
@@ -282,7 +341,7 @@ class Extractor:
                         and other.kind == "item"
                         and other is not mention
                         and not self.vocabulary.items[other.iris[0]].generic
-                        and _within(child, head, ("conj",))
+                        and _within(child, head, NP_BOUNDARIES)
                     ):
                         best_iri, best_text = other.iris[0], doc[other.start : other.end].text
                         break

@@ -45,7 +45,10 @@ class Grammar:
         self.receiver_governors = set(data["receiver_governors"])
         self.marker_stopwords = set(data["marker_stopwords"])
         self.origin_nouns = set(data["origin_nouns"])
+        self.collective_nouns = set(data["collective_nouns"])
+        self.destination_participles = set(data["destination_participles"])
         self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
+        self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
 
     def normalise_marker(self, marker: str) -> str:
         words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").split()]
@@ -61,7 +64,7 @@ class ArgumentFinder:
     def case_words(self, token: Token) -> list[str]:
         words = []
         for child in token.children:
-            if child.dep_ == "case" or (child.dep_ == "det" and child.pos_ == "ADP"):
+            if child.pos_ == "ADP" and child.dep_ in ("case", "det", "fixed"):
                 lemma = child.lower_.replace("’", "'")
                 words.append(self.g.case_lemmas.get(lemma, lemma))
         return words
@@ -75,44 +78,85 @@ class ArgumentFinder:
             return True
         return any(c.dep_ in SUBJECTS for c in token.children) and token.pos_ != "NOUN"
 
-    def direct(self, node: Token) -> list[Argument]:
-        """Dependents of `node` with their markers, looking through locutions and coordination."""
-        out: list[Argument] = []
-        for child in node.children:
+    def marked(self, token: Token, relations: tuple[str, ...] | None = None) -> list[tuple[Token, str, str]]:
+        """Children of `token` as (head, relation, marker), reading locutions as one marker.
+
+        « auprès de X », « de la part de X »: the locution word is skipped and X
+        gets the whole locution as its marker.
+        """
+        out: list[tuple[Token, str, str]] = []
+        for child in token.children:
             dep = child.dep_
             if dep in self.g.skip_deps or dep == "conj":
                 continue
-            if dep in self.g.clause_deps:
-                # A clause is an argument only as a whole (its head), never searched inside.
-                out.append(Argument(child, dep, self.marker(child)))
+            if relations is not None and dep not in relations:
                 continue
-            if child.lower_ in self.g.locution_heads or child.lemma_ in self.g.locution_heads:
+            if dep not in self.g.clause_deps and (
+                child.lower_ in self.g.locution_heads or child.lemma_ in self.g.locution_heads
+            ):
                 prefix = self.case_words(child) + [child.lower_]
+                found = False
                 for grand in child.children:
                     if grand.dep_ in ("nmod", "obl:arg", "obl:mod", "obj", "obl"):
                         marker = self.g.normalise_marker(" ".join(prefix + self.case_words(grand)))
-                        out.extend(self._with_conjuncts(Argument(grand, dep, marker)))
-                continue
-            arg = Argument(child, dep, self.marker(child))
-            out.extend(self._with_conjuncts(arg))
-            out.extend(self._lifted(child))
+                        if marker in self.g.locutions:
+                            out.append((grand, dep, marker))
+                            found = True
+                if found:
+                    continue
+            out.append((child, dep, self.marker(child)))
         return out
 
-    def _lifted(self, noun: Token) -> list[Argument]:
-        """Prepositional phrases the parser hung on an argument noun instead of the predicate.
+    def direct(self, node: Token) -> list[Argument]:
+        """Dependents of `node` with their markers, through locutions and coordination."""
+        out: list[Argument] = []
+        for child, dep, marker in self.marked(node):
+            if dep in self.g.clause_deps:
+                # A clause is an argument only as a whole (its head), never searched inside,
+                # except the phrases a participle modifying a nominal trigger carries
+                # (« les livraisons prévues par l'UE »).
+                out.append(Argument(child, dep, marker))
+                if dep == "acl" and node.pos_ == "NOUN" and child.morph.get("VerbForm") == ["Part"]:
+                    out.extend(a for a in self._lifted(child) if a.marker in self.g.lifted_markers)
+                continue
+            if dep == "det" and "Yes" in child.morph.get("Poss"):
+                out.append(Argument(child, "poss", ""))
+                continue
+            for arg in self._with_conjuncts(Argument(child, dep, marker)):
+                out.append(arg)
+                out.extend(self._lifted(arg.token))
+        return out
+
+    def _lifted(self, head: Token, depth: int = 0) -> list[Argument]:
+        """Prepositional phrases the parser hung inside an argument instead of on the predicate.
 
         « la livraison de missiles à l'Ukraine »: « à l'Ukraine » often depends on
-        « missiles »; markers listed in the grammar are read as the predicate's.
+        « missiles »; « expédié en Ukraine des missiles »: « des missiles » hangs
+        on « Ukraine ». They come back with relation `lifted` and their marker;
+        rules decide which lifted markers a role accepts.
         """
         out: list[Argument] = []
-        if noun.pos_ not in ("NOUN", "PROPN", "PRON"):
+        if depth > 4:
             return out
-        for child in noun.children:
-            if child.dep_ in ("nmod", "obl:mod", "obl:arg", "obl"):
-                marker = self.marker(child)
-                if marker in self.g.lifted_markers:
-                    out.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
-                    out.extend(self._lifted(child))
+        for child, dep, marker in self.marked(head):
+            if dep in ("nmod", "obl:mod", "obl:arg", "obl", "obl:agent") and marker:
+                out.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
+                # Only complements in « de » continue the argument's noun phrase
+                # (« un total de 60 missiles à longue portée »); « avant la guerre en
+                # Ukraine » is about something else.
+                if marker == "de" or depth == 0 and head.lemma_ in self.g.quantifier_nouns:
+                    out.extend(self._lifted(child, depth + 1))
+            elif (
+                dep == "acl"
+                and child.lemma_ in self.g.destination_participles
+                and child.morph.get("VerbForm") == ["Part"]
+            ):
+                # « des roquettes destinées à Wagner », « des chars promis à Kiev ».
+                out.extend(
+                    Argument(grand, "lifted", m)
+                    for grand, gdep, m in self.marked(child)
+                    if m in self.g.lifted_markers and gdep not in self.g.clause_deps
+                )
         return out
 
     def _with_conjuncts(self, arg: Argument) -> list[Argument]:
@@ -161,11 +205,9 @@ class ArgumentFinder:
                 ]
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
-            return [Argument(a.token, a.rel, "") for a in self.subject_of(head, depth + 1)]
-        if dep == "conj" and head.pos_ in ("VERB", "AUX"):
-            return self.subject_of(head, depth + 1)
-        if dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
-            return self.subject_of(head, depth + 1)
+            return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if dep == "conj" and head.pos_ in ("VERB", "AUX") or dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
+            return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         return []
 
     def arguments(self, trigger: Token) -> list[Argument]:
@@ -188,7 +230,7 @@ class ArgumentFinder:
         Verbs whose subject receives (« Kiev attend les livraisons ») expose it as `gov-recv:nsubj`.
         """
         head = noun.head
-        if noun.dep_ not in ("obj", "nsubj:pass", "obl:arg") or head.pos_ != "VERB":
+        if noun.dep_ not in ("obj", "nsubj:pass", "obl:arg", "obl:mod") or head.pos_ != "VERB":
             return []
         kind = "gov-recv:nsubj" if head.lemma_ in self.g.receiver_governors else "gov:nsubj"
         return [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]

