@@ -271,6 +271,13 @@ class Extractor:
         if direct:
             return direct
         if self.coreference.is_pronoun(token):
+            if "Yes" in token.morph.get("Poss") and token.head.head.pos_ in ("VERB", "AUX"):
+                # « X poursuit ses livraisons »: a possessive on the object is bound by the subject.
+                for arg in self.arguments.subject_of(token.head.head):
+                    if arg.rel == "nsubj" and arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
+                        bound = self.resolve_actors(arg.token, mentions, depth + 1)
+                        if bound:
+                            return bound
             exclude: set[str] = set()
             if token.dep_ not in SUBJECTS and "Yes" not in token.morph.get("Poss"):
                 for arg in self.arguments.subject_of(token.head):
@@ -358,6 +365,13 @@ class Extractor:
             quantity, quantity_text = read_quantity(head, quantifier)
             origin = self._origin(head, mentions)
             return [FoundItem(self._item(best_iri, best_text, quantity, quantity_text), head, origin)]
+        if depth < 2 and token.pos_ == "PRON" and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
+            # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
+            for i in range(token.i - 1, token.sent.start - 1, -1):
+                previous = mentions.get(i)
+                if previous is not None and previous.kind == "item":
+                    return self.resolve_items(token.doc[previous.start : previous.end].root, mentions, depth + 1)
+            return []
         if depth < 3 and (_is_quantifier(token, self.grammar) or token.pos_ == "PRON"):
             found: list[FoundItem] = []
             for child in token.children:

@@ -46,6 +46,7 @@ class Grammar:
         self.marker_stopwords = set(data["marker_stopwords"])
         self.origin_nouns = set(data["origin_nouns"])
         self.collective_nouns = set(data["collective_nouns"])
+        self.item_pronouns = set(data["item_pronouns"])
         self.destination_participles = set(data["destination_participles"])
         self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
@@ -166,7 +167,10 @@ class ArgumentFinder:
             token = stack.pop()
             for child in token.children:
                 if child.dep_ == "conj" and not self.is_clause(child):
-                    marker = self.marker(child) or arg.marker
+                    own = self.marker(child)
+                    # « de la part des États-Unis et de l'Europe »: the second conjunct
+                    # repeats only the last word of the locution.
+                    marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
                     found.append(Argument(child, arg.rel, marker))
                     stack.append(child)
         return found
@@ -206,6 +210,11 @@ class ArgumentFinder:
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if dep == "acl" and head.pos_ == "NOUN" and verb.morph.get("VerbForm") == ["Inf"] and head.head.i != head.i:
+            # « un contrat pour produire des obus »: the party to the contract.
+            if head.head.pos_ in ("VERB", "AUX"):
+                return [Argument(a.token, "nsubj", "") for a in self.subject_of(head.head, depth + 1)]
+            return []
         if dep == "conj" and head.pos_ in ("VERB", "AUX") or dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         return []

@@ -78,9 +78,9 @@ class CoreferenceResolver:
         gender, number = self.pronouns[key]
         possessive = "Yes" in token.morph.get("Poss")
         if possessive:
-            gender = None
-            psor = token.morph.get("Number[psor]")
-            number = {"Sing": "sg", "Plur": "pl"}.get(psor[0]) if psor else number
+            # The possessive agrees with the possessed, and « leurs » often stands
+            # for an organisation's members: no agreement is required.
+            gender = number = None
         else:
             gender = _feature(token, "Gender") or gender
         here = (self.sentence, token.i)
