@@ -16,7 +16,7 @@ from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.coreference import CoreferenceResolver
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
-from kg.nlp.pipeline import Sentence, parse_sentences
+from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity
 from kg.rules.loader import Rule, Slot, compile_rules
 from kg.vocabulary import Vocabulary
@@ -50,6 +50,7 @@ class Extractor:
         self.arguments = ArgumentFinder(self.grammar)
         self.modality = ModalityClassifier()
         self.coreference = CoreferenceResolver()
+        self._discourse = DiscourseMemory(int(load_data("grammar")["discourse_window"]))
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -79,6 +80,7 @@ class Extractor:
                 if advance is not None and article_id is not None:
                     advance()
                 self.coreference.reset()
+                self._discourse.reset()
             article_id = sentence.article.id
             doc = sentence.span.doc
             if doc is not current:
@@ -86,7 +88,8 @@ class Extractor:
                 mentions = self.mentions.find(doc)
                 matches = self._matches(doc)
             self._remember_actors(sentence, mentions)
-            yield from self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, []))
+            for event in self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, [])):
+                yield self._discourse.complete(event, self.coreference.sentence)
             self._remember_pronoun_subjects(sentence, mentions)
             self.coreference.next_sentence()
         if advance is not None and article_id is not None:
@@ -397,6 +400,43 @@ class Extractor:
                     if sub is not None and sub.kind == "item" and not self.vocabulary.items[sub.iris[0]].generic:
                         return self.resolve_items(child, mentions, depth + 1)
         return []
+
+
+class DiscourseMemory:
+    """Fills a transfer's unstated side from the transfer just before it in the article.
+
+    Articles state the parties once and then continue: « Le Royaume-Uni enverra
+    des chars en Ukraine. Quatorze chars doivent être envoyés… ». A supply or
+    purchase with one side named and the other unstated takes that side from
+    the previous transfer of the same article, if it is at most `window`
+    sentences back and does not put an actor on both sides.
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.sides: dict[str, tuple[int, tuple[Actor, ...]]] = {}
+
+    def reset(self) -> None:
+        self.sides = {}
+
+    def complete(self, event: Event, sentence: int) -> Event:
+        if event.relation not in TRANSFER_RELATIONS or event.implicit:
+            return event
+        if event.suppliers and not event.recipients:
+            event = self._borrow(event, "recipients", event.suppliers, sentence)
+        elif event.recipients and not event.suppliers:
+            event = self._borrow(event, "suppliers", event.recipients, sentence)
+        for side in ("suppliers", "recipients"):
+            actors = getattr(event, side)
+            if actors:
+                self.sides[side] = (sentence, actors)
+        return event
+
+    def _borrow(self, event: Event, side: str, other: tuple[Actor, ...], sentence: int) -> Event:
+        remembered = self.sides.get(side)
+        if remembered is None or sentence - remembered[0] > self.window or set(remembered[1]) & set(other):
+            return event
+        return replace(event, **{side: remembered[1]})
 
 
 def _is_quantifier(token: Token, grammar: Grammar) -> bool:

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from kg.nlp.pipeline import load_data
 
 SUBJECTS = ("nsubj", "nsubj:pass")
+NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class ArgumentFinder:
                         if marker in self.g.locutions:
                             out.append((grand, dep, marker))
                             found = True
+                            # « de la part des États-Unis et de l'Europe »: the parser may
+                            # coordinate the second name with the locution word itself.
+                            out.extend(
+                                (c, dep, marker) for c in child.children if c.dep_ == "conj" and c.pos_ in NOMINAL
+                            )
                 if found:
                     continue
             out.append((child, dep, self.marker(child)))
@@ -137,15 +143,15 @@ class ArgumentFinder:
         rules decide which lifted markers a role accepts.
         """
         out: list[Argument] = []
-        if depth > 4:
+        if depth > 4 or head.pos_ not in NOMINAL:
             return out
         for child, dep, marker in self.marked(head):
-            if dep in ("nmod", "obl:mod", "obl:arg", "obl", "obl:agent") and marker:
+            if dep in ("nmod", "obl:mod", "obl:arg", "obl", "obl:agent") and marker and child.pos_ in NOMINAL:
                 out.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
-                # Only complements in « de » continue the argument's noun phrase
+                # Complements in « de » or a role preposition continue the argument's noun phrase
                 # (« un total de 60 missiles à longue portée »); « avant la guerre en
                 # Ukraine » is about something else.
-                if marker == "de" or depth == 0 and head.lemma_ in self.g.quantifier_nouns:
+                if marker == "de" or marker in self.g.lifted_markers:
                     out.extend(self._lifted(child, depth + 1))
             elif (
                 dep == "acl"

@@ -38,19 +38,23 @@ def load_data(name: str) -> dict[str, Any]:
     return data
 
 
-SENTENCE_FINAL = frozenset({".", "!", "?", "…", ";", ":"})
+SENTENCE_FINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
+CLOSING = frozenset({'"', "»", "”", "’", ")", "]", "'"})
 
 
 @Language.component("kg_sentence_hints")
 def sentence_hints(doc: Doc) -> Doc:
-    """Forbid sentence breaks inside a word: the parser splits « Royaume-Uni » after the hyphen.
+    """Allow a sentence to start only after sentence-final punctuation.
 
-    A token glued to the previous one starts no sentence unless that one ends a
-    sentence (« dernier.Citant » still splits).
+    Paragraphs are split on line breaks before parsing, so within one the
+    parser's own breaks before capitalised names (« des chars Leopard »,
+    « Royaume-Uni » after its hyphen) are wrong; « dernier.Citant » still splits.
     """
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if not previous.whitespace_ and previous.text not in SENTENCE_FINAL:
+        if previous.text in CLOSING and token.i > 1:
+            previous = doc[token.i - 2]
+        if previous.text not in SENTENCE_FINAL and not previous.text.endswith((".", "!", "?")):
             token.is_sent_start = False
     return doc
 
