@@ -143,7 +143,7 @@ class ArgumentFinder:
         rules decide which lifted markers a role accepts.
         """
         out: list[Argument] = []
-        if depth > 4 or head.pos_ not in NOMINAL:
+        if depth > 4 or head.pos_ not in NOMINAL and not (depth == 0 and head.dep_ == "acl"):
             return out
         for child, dep, marker in self.marked(head):
             if dep in ("nmod", "obl:mod", "obl:arg", "obl", "obl:agent") and marker and child.pos_ in NOMINAL:
