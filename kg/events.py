@@ -18,7 +18,7 @@ from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity
-from kg.rules.loader import Rule, Slot, compile_rules
+from kg.rules.loader import Rule, Slot, compile_rules, trigger_lemmas
 from kg.vocabulary import Vocabulary
 
 TRANSFER_RELATIONS = ("supply", "purchase")
@@ -45,6 +45,8 @@ class Extractor:
         self.vocabulary = vocabulary
         self.rules = {rule.id: rule for rule in rules}
         self.matcher = compile_rules(rules, nlp.vocab)
+        if "kg_lemma_repair" not in nlp.pipe_names:
+            nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": sorted(trigger_lemmas(rules))})
         self.mentions = MentionFinder(nlp, vocabulary)
         self.grammar = Grammar()
         self.arguments = ArgumentFinder(self.grammar)

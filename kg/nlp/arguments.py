@@ -53,7 +53,7 @@ class Grammar:
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
 
     def normalise_marker(self, marker: str) -> str:
-        words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").split()]
+        words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").replace("'", "' ").split()]
         return " ".join(w for w in words if w not in self.marker_stopwords)
 
 
@@ -123,7 +123,8 @@ class ArgumentFinder:
                 # except the phrases a participle modifying a nominal trigger carries
                 # (« les livraisons prévues par l'UE »).
                 out.append(Argument(child, dep, marker))
-                if dep == "acl" and node.pos_ == "NOUN" and child.morph.get("VerbForm") == ["Part"]:
+                participle = child.morph.get("VerbForm") == ["Part"] or child.pos_ in ("PROPN", "NOUN")
+                if dep == "acl" and node.pos_ == "NOUN" and participle:
                     out.extend(a for a in self._lifted(child) if a.marker in self.g.lifted_markers)
                 continue
             if dep == "det" and "Yes" in child.morph.get("Poss"):
@@ -235,6 +236,8 @@ class ArgumentFinder:
                 a.rel in SUBJECTS for a in args
             ):
                 args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
+                # « la Pologne dispose de MiG hérités de la RDA »: the holder of the noun.
+                args.extend(self.governor_arguments(trigger.head))
         else:
             args.extend(self.governor_arguments(trigger))
         return args

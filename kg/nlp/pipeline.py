@@ -7,7 +7,7 @@ splitter merges across paragraph breaks and swallows boilerplate lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,6 +57,32 @@ def sentence_hints(doc: Doc) -> Doc:
         if previous.text not in SENTENCE_FINAL and not previous.text.endswith((".", "!", "?")):
             token.is_sent_start = False
     return doc
+
+
+@Language.factory("kg_lemma_repair", default_config={"lemmas": []})
+def make_lemma_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[Doc], Doc]:
+    """Repair verb lemmas the French lemmatizer leaves as written (« réclame », « tire »).
+
+    Only lemmas the rules ask for are restored: a form whose infinitive in -er
+    is one of `lemmas` gets it (« réclame » → « réclamer », « tirent » → « tirer »).
+    """
+    known = frozenset(lemmas)
+    endings = (("", "r"), ("s", "r"), ("nt", "r"))
+
+    def repair(doc: Doc) -> Doc:
+        for token in doc:
+            lower = token.lower_
+            if token.lemma_.lower() != lower or token.pos_ != "VERB":
+                continue
+            for cut, add in endings:
+                if lower.endswith("e" + cut):
+                    candidate = lower[: len(lower) - len(cut)] + add
+                    if candidate in known:
+                        token.lemma_ = candidate
+                        break
+        return doc
+
+    return repair
 
 
 def load_model() -> Language:

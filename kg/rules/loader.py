@@ -153,6 +153,19 @@ def load_rules(paths: list[Path] | None = None) -> list[Rule]:
     return rules
 
 
+def trigger_lemmas(rules: list[Rule]) -> set[str]:
+    """Every lemma a rule's trigger node asks for (used to repair the lemmatizer's misses)."""
+    lemmas: set[str] = set()
+    for rule in rules:
+        attrs = rule.pattern[0].get("RIGHT_ATTRS", {})
+        value = attrs.get("LEMMA")
+        if isinstance(value, str):
+            lemmas.add(value)
+        elif isinstance(value, dict):
+            lemmas.update(v for v in value.get("IN", []) if isinstance(v, str))
+    return lemmas
+
+
 def compile_rules(rules: list[Rule], vocab: Any) -> Any:
     """A DependencyMatcher holding every rule; spaCy's own pattern check reports bad patterns."""
     from spacy.matcher import DependencyMatcher
