@@ -49,14 +49,14 @@ def read_quantity(item: Token, quantifier: Token | None) -> tuple[int | str | No
         key = quantifier.lower_
         scale = multipliers.get(key)
         text_parts.append(quantifier.text)
+        approximate = words.get(quantifier.lemma_.lower())
         if scale and value is not None:
             value *= scale
-        elif value is None and quantifier.lemma_.lower() in words:
-            has_article = any(c.dep_ == "det" and c.lower_ in ("un", "une") for c in quantifier.children)
-            if has_article or scale is None:
-                value = words[quantifier.lemma_.lower()]
-            else:
+        elif approximate is not None:
+            # « une trentaine » = 30, « deux centaines » = 200, « des centaines » stays words.
+            if value is None and not any(c.dep_ == "det" and c.lower_ in ("un", "une") for c in quantifier.children):
                 return quantifier.lower_, " ".join(text_parts)
+            value = (value or 1) * approximate
     if value is None:
         return None, None
     text = " ".join(text_parts) if text_parts else None
