@@ -18,7 +18,7 @@ from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity
-from kg.rules.loader import Rule, Slot, compile_rules, trigger_lemmas
+from kg.rules.loader import Rule, compile_rules, trigger_lemmas
 from kg.vocabulary import Vocabulary
 
 TRANSFER_RELATIONS = ("supply", "purchase")
@@ -216,7 +216,10 @@ class Extractor:
             rule=rule.id,
             date=sentence.article.date,
             trigger=tuple(
-                (sentence.start + doc[i].idx - sentence.span.start_char, sentence.start + doc[i].idx - sentence.span.start_char + len(doc[i]))
+                (
+                    sentence.start + doc[i].idx - sentence.span.start_char,
+                    sentence.start + doc[i].idx - sentence.span.start_char + len(doc[i]),
+                )
                 for i in sorted(nodes.values())
             ),
         )

@@ -122,9 +122,7 @@ def read_sources(paths: Iterable[str | Path], on_error: ErrorHandler = _raise) -
     for path in list_files(paths, on_error):
         try:
             articles = (
-                list(read_jsonl_articles(path, on_error))
-                if path.suffix == ".jsonl"
-                else [read_text_article(path)]
+                list(read_jsonl_articles(path, on_error)) if path.suffix == ".jsonl" else [read_text_article(path)]
             )
         except SourceError as exc:
             on_error(exc)

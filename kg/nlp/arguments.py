@@ -12,6 +12,7 @@ participle modifies, the subject of the verb that governs a nominal trigger.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from spacy.tokens import Token
 
 from kg.nlp.pipeline import load_data
@@ -212,7 +213,9 @@ class ArgumentFinder:
         if dep == "xcomp" or (dep in ("ccomp", "advcl", "obl:arg", "obj") and verb.morph.get("VerbForm") == ["Inf"]):
             if head.lemma_ in self.g.object_control_verbs:
                 objects = [
-                    a for a in self.direct(head) if a.rel in ("obj", "iobj") or (a.rel.startswith("obl") and a.marker == "à")
+                    a
+                    for a in self.direct(head)
+                    if a.rel in ("obj", "iobj") or (a.rel.startswith("obl") and a.marker == "à")
                 ]
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
@@ -232,8 +235,10 @@ class ArgumentFinder:
         if trigger.pos_ in ("VERB", "AUX"):
             if not any(a.rel in SUBJECTS for a in args):
                 args.extend(self.subject_of(trigger))
-            if trigger.dep_ == "acl" and trigger.morph.get("VerbForm") == ["Part"] and not any(
-                a.rel in SUBJECTS for a in args
+            if (
+                trigger.dep_ == "acl"
+                and trigger.morph.get("VerbForm") == ["Part"]
+                and not any(a.rel in SUBJECTS for a in args)
             ):
                 args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
                 # « la Pologne dispose de MiG hérités de la RDA »: the holder of the noun.

@@ -46,20 +46,28 @@ class ModalityClassifier:
 
     def _negated(self, token: Token) -> bool:
         adverbs = self._set("negated", "adverbs")
-        negs = [c for c in token.children if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity") or c.lower_ in adverbs)]
+        negs = [
+            c
+            for c in token.children
+            if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity") or c.lower_ in adverbs)
+        ]
         if not negs:
             return False
         # « ne … que » restricts rather than negates.
         only_ne = all(c.lower_ in ("ne", "n'", "n’") for c in negs)
-        restrictive = any(c.lower_ in ("que", "qu'", "qu’") and c.dep_ in ("advmod", "mark", "fixed") for c in token.subtree)
+        restrictive = any(
+            c.lower_ in ("que", "qu'", "qu’") and c.dep_ in ("advmod", "mark", "fixed") for c in token.subtree
+        )
         return not (only_ne and restrictive)
 
     def classify(self, trigger: Token, items: Iterable[Token], sentence: Span) -> str:
         """The modality of the event fired at `trigger` about `items` in `sentence`."""
         found: set[str] = set()
         chain = _governors(trigger)
-        perfect = any(c.dep_ == "aux:tense" for c in trigger.children) or trigger.morph.get("Tense") == ["Past"] and any(
-            c.dep_ in AUX_DEPS for c in trigger.children
+        perfect = (
+            any(c.dep_ == "aux:tense" for c in trigger.children)
+            or trigger.morph.get("Tense") == ["Past"]
+            and any(c.dep_ in AUX_DEPS for c in trigger.children)
         )
         for position, token in enumerate(chain):
             lemma = token.lemma_.lower()

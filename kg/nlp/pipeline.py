@@ -120,9 +120,7 @@ def _paragraphs(article: Article) -> Iterator[tuple[str, tuple[Article, int]]]:
             yield stripped, (article, offset)
 
 
-def parse_sentences(
-    nlp: Language, articles: Iterable[Article], batch_size: int = 64
-) -> Iterator[Sentence]:
+def parse_sentences(nlp: Language, articles: Iterable[Article], batch_size: int = 64) -> Iterator[Sentence]:
     """Every sentence of every article, parsed, with document offsets, in order."""
     stream = (pair for article in articles for pair in _paragraphs(article))
     doc: Doc

@@ -128,8 +128,7 @@ def _qid_index(vocabulary: Graph | None) -> dict[str, URIRef]:
                 if isinstance(subject, URIRef) and str(target).startswith(str(WD)):
                     found.setdefault(str(target)[len(str(WD)) :], []).append(subject)
     return {
-        qid: min(subjects, key=lambda s: (not str(s).startswith(str(ACTOR)), str(s)))
-        for qid, subjects in found.items()
+        qid: min(subjects, key=lambda s: (not str(s).startswith(str(ACTOR)), str(s))) for qid, subjects in found.items()
     }
 
 

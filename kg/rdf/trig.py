@@ -84,9 +84,7 @@ def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | N
 def _collect(dataset: Graph) -> dict[Node | None, _Triples]:
     """graph name (None for the default graph) -> subject -> predicate -> objects."""
     if isinstance(dataset, Dataset):
-        sources = [
-            (None if g.identifier == DATASET_DEFAULT_GRAPH_ID else g.identifier, g) for g in dataset.graphs()
-        ]
+        sources = [(None if g.identifier == DATASET_DEFAULT_GRAPH_ID else g.identifier, g) for g in dataset.graphs()]
     else:
         sources = [(None, dataset)]
     graphs: dict[Node | None, _Triples] = {}
