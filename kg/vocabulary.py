@@ -63,12 +63,6 @@ class Vocabulary:
     item_aliases: dict[str, str] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
 
-    def actor_by_qid(self, qid: str) -> ActorEntry | None:
-        for entry in self.actors.values():
-            if entry.qid == qid:
-                return entry
-        return None
-
 
 def _text(graph: Graph, subject: URIRef, predicate: URIRef, lang: str | None) -> str | None:
     values = sorted(
