@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed
 from kg.model import Actor, Article, Event, Item
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.coreference import CoreferenceResolver
@@ -18,10 +19,10 @@ from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity
+from kg.errors import RuleError
 from kg.rules.loader import Rule, compile_rules, trigger_lemmas
 from kg.vocabulary import Vocabulary
 
-TRANSFER_RELATIONS = ("supply", "purchase")
 # Which side must be named for an event to be worth keeping.
 # Relations that end a noun phrase when looking inside it for names and origins.
 NP_BOUNDARIES = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "appos")
@@ -44,6 +45,9 @@ class Extractor:
         self.nlp = nlp
         self.vocabulary = vocabulary
         self.rules = {rule.id: rule for rule in rules}
+        self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
+        # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
+        self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
         self.matcher = compile_rules(rules, nlp.vocab)
         if "kg_lemma_repair" not in nlp.pipe_names:
             nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": sorted(trigger_lemmas(rules))})
@@ -52,7 +56,7 @@ class Extractor:
         self.arguments = ArgumentFinder(self.grammar)
         self.modality = ModalityClassifier()
         self.coreference = CoreferenceResolver()
-        self._discourse = DiscourseMemory(int(load_data("grammar")["discourse_window"]))
+        self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -77,12 +81,14 @@ class Extractor:
         mentions: dict[int, Mention] = {}
         matches: dict[int, list[tuple[str, dict[str, int]]]] = {}
         article_id: str | None = None
+        placed: list[Placed] = []
         for sentence in parse_sentences(self.nlp, articles):
             if sentence.article.id != article_id:
+                yield from self._discourse.complete(placed)
+                placed = []
                 if advance is not None and article_id is not None:
                     advance()
                 self.coreference.reset()
-                self._discourse.reset()
             article_id = sentence.article.id
             doc = sentence.span.doc
             if doc is not current:
@@ -91,9 +97,10 @@ class Extractor:
                 matches = self._matches(doc)
             self._remember_actors(sentence, mentions)
             for event in self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, [])):
-                yield self._discourse.complete(event, self.coreference.sentence)
+                placed.append(Placed(self.coreference.sentence, event))
             self._remember_pronoun_subjects(sentence, mentions)
             self.coreference.next_sentence()
+        yield from self._discourse.complete(placed)
         if advance is not None and article_id is not None:
             advance()
 
@@ -160,11 +167,12 @@ class Extractor:
         for role in ("items", "suppliers", "recipients"):
             for slot in self._markers[rule.id].get(role, ()):
                 if slot.node not in cache:
-                    cache[slot.node] = self.arguments.arguments(doc[nodes[slot.node]])
+                    node = doc[nodes[slot.node]]
+                    cache[slot.node] = [Argument(node, "self", ""), *self.arguments.arguments(node)]
                 for arg in cache[slot.node]:
-                    if arg.token.i in used:
+                    if arg.token.i in used and arg.rel != "self":
                         continue
-                    if slot.rels is not None and arg.rel not in slot.rels:
+                    if (slot.rels is None and arg.rel == "self") or slot.rels is not None and arg.rel not in slot.rels:
                         continue
                     if slot.markers is not None and arg.marker not in slot.markers:
                         continue
@@ -173,7 +181,10 @@ class Extractor:
                         used.update(f.token.i for f in found_items)
                         if found_items:
                             items.extend(found_items)
-                            used.add(arg.token.i)
+                            if any(_within(f.token, arg.token, ("acl",)) for f in found_items):
+                                # Not when the items came from a clause on the argument
+                                # (« demander à ses alliés de livrer des chars »): it is a party.
+                                used.add(arg.token.i)
                     else:
                         actors = self.resolve_actors(arg.token, mentions)
                         if actors:
@@ -187,7 +198,12 @@ class Extractor:
         """Events of one rule match, and the tokens they used (so no other rule reuses them)."""
         doc = sentence.span.doc
         found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions)
+        if not found_items and rule.id in self._implied:
+            iri = self._implied[rule.id]
+            found_items = [FoundItem(self._item(iri, doc[nodes["trigger"]].text, None, None), doc[nodes["trigger"]], ())]
         if not found_items:
+            return [], set()
+        if rule.relation in TRANSFER_RELATIONS and self._asked_for(doc[nodes["trigger"]]):
             return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
         relation = rule.relation
@@ -197,8 +213,6 @@ class Extractor:
             suppliers = origins
         suppliers = tuple(a for a in suppliers if a not in recipients or relation == "produce")
         required = REQUIRED_SIDE[relation]
-        if required is None and not (suppliers or recipients):
-            return [], set()
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
             return [], set()
         trigger = doc[nodes["trigger"]]
@@ -235,6 +249,23 @@ class Extractor:
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events, used
+
+    def _asked_for(self, trigger: Token) -> bool:
+        """Whether the trigger is what a request verb asks for (« Kiev demande à l'OTAN de livrer … »)."""
+        token = trigger
+        for _ in range(3):
+            if token.dep_ not in ("xcomp", "ccomp", "acl", "obj", "obl:arg", "nmod") or token.head.i == token.i:
+                return False
+            token = token.head
+            if token.pos_ == "VERB" and token.lemma_ in self._request_lemmas:
+                return True
+        return False
+
+    def _implied_item_iri(self, rule: Rule) -> str:
+        for iri in self.vocabulary.items:
+            if iri.rsplit("/", 1)[-1] == rule.implied_item:
+                return iri
+        raise RuleError(f"{rule.source}: {rule.id}: implied_item '{rule.implied_item}' is not an item type")
 
     # -- coreference memory -----------------------------------------------
 
@@ -299,6 +330,13 @@ class Extractor:
                     found = self.resolve_actors(child, mentions, depth + 1)
                     if found:
                         return found
+        is_party = token.pos_ == "NOUN" and (
+            token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
+        )
+        if is_party:
+            members = self._members(token, mentions)
+            if members:
+                return (self._unnamed(token), *members)
         if token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns:
             for child in token.children:
                 if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
@@ -310,7 +348,36 @@ class Extractor:
                 found = self._mention_actors(mentions.get(child.i), doc)
                 if found:
                     return found
+        if is_party:
+            return (self._unnamed(token),)
         return ()
+
+    def _members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """Named members of a group noun: « 18 pays, dont la France et l'Allemagne »."""
+        found: list[Actor] = []
+        for child in group.children:
+            if child.dep_ not in ("nmod", "appos", "acl:relcl", "acl", "obl:mod"):
+                continue
+            introduced = child.i > group.i and any(
+                grand.lower_ in self.grammar.member_markers and grand.i < child.i for grand in child.children
+            )
+            if not introduced:
+                continue
+            for member in (child, *(c for c in child.subtree if c.dep_ == "conj" and c.head.i != group.i)):
+                found.extend(self._mention_actors(mentions.get(member.i), group.doc))
+        return _unique(found)
+
+    def _unnamed(self, token: Token) -> Actor:
+        """An actor the article does not name, labelled with its head noun and modifiers (« 18 pays »)."""
+        words = [token]
+        for child in token.children:
+            if child.dep_ in ("nummod", "amod") or (
+                child.dep_ == "nmod" and child.i > token.i and self.arguments.marker(child) == "de"
+            ):
+                words.extend(t for t in child.subtree if t.dep_ not in ("det", "punct") or t.pos_ == "ADP")
+        words = [w for w in words if not (w.dep_ == "det" and w.head.i == token.i)]
+        label = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))
+        return Actor(label=label[:80], text=label[:80])
 
     def _item(self, iri: str, text: str, quantity: int | str | None, quantity_text: str | None) -> Item:
         entry = self.vocabulary.items[iri]
@@ -387,6 +454,13 @@ class Extractor:
                     found.extend(self.resolve_items(child, mentions, depth + 1))
             if found:
                 return found
+        if depth < 2 and token.pos_ in ("NOUN", "PROPN"):
+            # « demander à ses alliés de livrer des chars »: the parser hangs the clause on the noun.
+            for child in token.children:
+                if child.dep_ == "acl" and child.pos_ == "VERB" and child.morph.get("VerbForm") == ["Inf"]:
+                    clause = self.resolve_items(child, mentions, depth + 1)
+                    if clause:
+                        return clause
         if depth < 3 and token.pos_ in ("VERB", "AUX"):
             # A complement clause (« demander à X de livrer des chars »): its object names the items.
             clause_items: list[FoundItem] = []
@@ -405,43 +479,6 @@ class Extractor:
                     if sub is not None and sub.kind == "item" and not self.vocabulary.items[sub.iris[0]].generic:
                         return self.resolve_items(child, mentions, depth + 1)
         return []
-
-
-class DiscourseMemory:
-    """Fills a transfer's unstated side from the transfer just before it in the article.
-
-    Articles state the parties once and then continue: « Le Royaume-Uni enverra
-    des chars en Ukraine. Quatorze chars doivent être envoyés… ». A supply or
-    purchase with one side named and the other unstated takes that side from
-    the previous transfer of the same article, if it is at most `window`
-    sentences back and does not put an actor on both sides.
-    """
-
-    def __init__(self, window: int) -> None:
-        self.window = window
-        self.sides: dict[str, tuple[int, tuple[Actor, ...]]] = {}
-
-    def reset(self) -> None:
-        self.sides = {}
-
-    def complete(self, event: Event, sentence: int) -> Event:
-        if event.relation not in TRANSFER_RELATIONS or event.implicit:
-            return event
-        if event.suppliers and not event.recipients:
-            event = self._borrow(event, "recipients", event.suppliers, sentence)
-        elif event.recipients and not event.suppliers:
-            event = self._borrow(event, "suppliers", event.recipients, sentence)
-        for side in ("suppliers", "recipients"):
-            actors = getattr(event, side)
-            if actors:
-                self.sides[side] = (sentence, actors)
-        return event
-
-    def _borrow(self, event: Event, side: str, other: tuple[Actor, ...], sentence: int) -> Event:
-        remembered = self.sides.get(side)
-        if remembered is None or sentence - remembered[0] > self.window or set(remembered[1]) & set(other):
-            return event
-        return replace(event, **{side: remembered[1]})
 
 
 def _is_quantifier(token: Token, grammar: Grammar) -> bool:

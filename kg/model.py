@@ -63,6 +63,18 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Value:
+    """A sum of money stated with a transfer: « 552 millions de dollars » → 552000000 USD."""
+
+    amount: int | float
+    currency: str
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"amount": self.amount, "currency": self.currency}
+
+
+@dataclass(frozen=True)
 class Event:
     """One statement of items flowing between actors, with its evidence.
 
@@ -84,6 +96,7 @@ class Event:
     date: str | None = None
     source: str | None = None
     trigger: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    value: Value | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The event in the JSONL schema of the annotation guidelines, plus provenance."""
@@ -101,6 +114,7 @@ class Event:
             "end": self.end,
             "date": self.date,
             "source": self.source,
+            "value": self.value.to_json() if self.value is not None else None,
             "trigger": [list(t) for t in self.trigger],
         }
 
@@ -130,4 +144,7 @@ class Event:
             date=data.get("date"),
             source=data.get("source"),
             trigger=tuple((int(a), int(b)) for a, b in data.get("trigger") or []),
+            value=Value(amount=data["value"]["amount"], currency=data["value"]["currency"])
+            if data.get("value")
+            else None,
         )

@@ -51,6 +51,8 @@ class Grammar:
         self.item_pronouns = set(data["item_pronouns"])
         self.destination_participles = set(data["destination_participles"])
         self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
+        self.party_nouns = set(data["party_nouns"])
+        self.member_markers = {m.split()[0] for m in data["member_markers"]}
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
 
     def normalise_marker(self, marker: str) -> str:
@@ -176,6 +178,11 @@ class ArgumentFinder:
             for child in token.children:
                 if child.dep_ == "conj" and not self.is_clause(child):
                     own = self.marker(child)
+                    partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
+                    if own and not arg.marker and arg.rel != "lifted" and not partitive:
+                        # « la Biélorussie, voisine de la Pologne et de plusieurs pays »: a
+                        # conjunct with a preposition its head lacks belongs to another phrase.
+                        continue
                     # « de la part des États-Unis et de l'Europe »: the second conjunct
                     # repeats only the last word of the locution.
                     marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
@@ -220,6 +227,15 @@ class ArgumentFinder:
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if (
+            dep == "acl"
+            and verb.morph.get("VerbForm") == ["Inf"]
+            and head.head.lemma_ in self.g.object_control_verbs
+            and head.dep_ in ("obj", "iobj", "obl:arg", "obl:mod", "obl")
+        ):
+            # « demander à ses alliés de livrer »: the parser hangs the infinitive on the
+            # object, which is its subject.
+            return self._with_conjuncts(Argument(head, "nsubj", ""))
         if dep == "acl" and head.pos_ == "NOUN" and verb.morph.get("VerbForm") == ["Inf"] and head.head.i != head.i:
             # « un contrat pour produire des obus »: the party to the contract.
             if head.head.pos_ in ("VERB", "AUX"):

@@ -21,7 +21,7 @@ RULES_DIR = Path(__file__).parent
 ROLES = ("suppliers", "recipients", "items")
 VOICES = ("active", "passive", "any")
 SLOT_KEYS = {"from", "rel", "marker"}
-RULE_KEYS = {"id", "relation", "description", "pattern", "voice", "roles", "examples", "implicit"}
+RULE_KEYS = {"id", "relation", "description", "pattern", "voice", "roles", "examples", "implicit", "implied_item"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Slot:
     """Where a role is found: an argument of node `node` with one of `rels` and `markers`.
 
     `markers` None means any marker; an empty string in it stands for "no preposition".
+    The relation `self` stands for the node itself (« l'aide militaire à Kiev »:
+    the trigger names the items).
     """
 
     node: str = "trigger"
@@ -54,6 +56,9 @@ class Rule:
     description: str = ""
     examples: tuple[Example, ...] = field(default_factory=tuple)
     source: str = ""
+    # The item type (vocabulary local name) a match stands for when it names none:
+    # « financer » moves money whether or not the sentence says so.
+    implied_item: str | None = None
 
 
 def _words(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -132,7 +137,16 @@ def _rule(raw: Any, source: str, seen: set[str]) -> Rule:
         description=str(raw.get("description", "")),
         examples=tuple(examples),
         source=source,
+        implied_item=_implied_item(raw.get("implied_item"), where),
     )
+
+
+def _implied_item(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or any(c in value for c in " /#:"):
+        raise RuleError(f"{where}: 'implied_item' must be the local name of an item type (e.g. funding)")
+    return value
 
 
 def load_rules(paths: list[Path] | None = None) -> list[Rule]:

@@ -1,0 +1,116 @@
+"""Fill the unstated side of a transfer from the rest of its article.
+
+Articles name the parties once and then go on without them: « Le Royaume-Uni
+enverra des chars en Ukraine. Quatorze chars doivent être envoyés… », « Les
+premières livraisons sont attendues en mars ». Annotators, and analysts, read
+the second sentence with the parties of the first. This module does the same,
+after all events of one article are known, so it can look both back and ahead.
+
+Only `supply` and `purchase` events are completed (a `use` or `produce` with no
+stated origin or user is a complete statement). The order of preference, each
+step only when it puts no actor on both sides:
+
+1. the nearest transfer of the article with an actor in common on the known side
+   (« le Royaume-Uni … ; la Grande-Bretagne prévoit d'envoyer … »);
+2. the nearest earlier transfer at most `window` sentences back;
+3. for a supply, the side shared by every other transfer of the article that
+   states it (the article's one recipient or one supplier), when there is exactly one.
+
+An event with neither side stated borrows both from the transfer just before it
+(step 2) or is dropped: with no party at all it is not an edge.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kg.model import Actor, Event
+
+TRANSFER_RELATIONS = ("supply", "purchase")
+_OTHER_SIDE = {"suppliers": "recipients", "recipients": "suppliers"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An event with the index of its sentence in the article."""
+
+    sentence: int
+    event: Event
+
+
+def _keys(actors: Iterable[Actor]) -> set[str]:
+    return {a.iri or a.label for a in actors}
+
+
+class DiscourseContext:
+    """Completes the events of one article; `window` bounds step 2 in sentences."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+
+    def complete(self, placed: list[Placed]) -> list[Event]:
+        """The article's events with unstated transfer sides filled, in the same order."""
+        stated = [p for p in placed if p.event.relation in TRANSFER_RELATIONS and not p.event.implicit]
+        out: list[Event] = []
+        for index, item in enumerate(placed):
+            event = item.event
+            if event.relation not in TRANSFER_RELATIONS or event.implicit:
+                out.append(event)
+                continue
+            has_suppliers, has_recipients = bool(event.suppliers), bool(event.recipients)
+            if has_suppliers and not has_recipients:
+                event = self._fill(event, item, stated, "recipients")
+            elif has_recipients and not has_suppliers:
+                event = self._fill(event, item, stated, "suppliers")
+            elif not has_suppliers and not has_recipients:
+                event = self._fill_both(event, item, stated)
+                if event is None:
+                    continue
+            out.append(event)
+        return out
+
+    def _fill(self, event: Event, item: Placed, stated: list[Placed], side: str) -> Event:
+        known = getattr(event, _OTHER_SIDE[side])
+        known_keys = _keys(known)
+        others = [p for p in stated if p is not item and getattr(p.event, side)]
+        # 1. The nearest transfer sharing the known side, before or after.
+        sharing = [p for p in others if _keys(getattr(p.event, _OTHER_SIDE[side])) & known_keys]
+        for candidate in sorted(sharing, key=lambda p: (abs(p.sentence - item.sentence), p.sentence > item.sentence)):
+            found = self._usable(getattr(candidate.event, side), known_keys)
+            if found:
+                return replace(event, **{side: found})
+        # 2. The transfer just before, within the window.
+        before = [p for p in others if 0 <= item.sentence - p.sentence <= self.window and p.sentence <= item.sentence]
+        for candidate in reversed(before):
+            if candidate.sentence == item.sentence and stated.index(candidate) > stated.index(item):
+                continue
+            found = self._usable(getattr(candidate.event, side), known_keys)
+            if found:
+                return replace(event, **{side: found})
+        # 3. The article's single party on that side. Not for a purchase: its seller
+        # is usually left unsaid on purpose (« acheter des obus »).
+        if event.relation != "supply":
+            return event
+        counts = Counter(key for p in others for key in _keys(getattr(p.event, side)) if key not in known_keys)
+        if len(counts) == 1:
+            key = next(iter(counts))
+            for p in others:
+                for actor in getattr(p.event, side):
+                    if (actor.iri or actor.label) == key:
+                        return replace(event, **{side: (actor,)})
+        return event
+
+    def _fill_both(self, event: Event, item: Placed, stated: list[Placed]) -> Event | None:
+        position = stated.index(item)
+        for candidate in reversed(stated[:position]):
+            if item.sentence - candidate.sentence > self.window:
+                break
+            if candidate.event.suppliers and candidate.event.recipients:
+                return replace(event, suppliers=candidate.event.suppliers, recipients=candidate.event.recipients)
+        return None
+
+    @staticmethod
+    def _usable(actors: tuple[Actor, ...], exclude: set[str]) -> tuple[Actor, ...]:
+        return tuple(a for a in actors if (a.iri or a.label) not in exclude)
