@@ -12,7 +12,8 @@ step only when it puts no actor on both sides:
 
 1. the nearest transfer of the article with an actor in common on the known side
    (« le Royaume-Uni … ; la Grande-Bretagne prévoit d'envoyer … »);
-2. the nearest earlier transfer at most `window` sentences back;
+2. the nearest earlier transfer at most `window` sentences back about the same
+   category of items (money given is not the shells later delivered);
 3. for a supply, the side shared by every other transfer of the article that
    states it (the article's one recipient or one supplier), when there is exactly one.
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass, replace
 from kg.model import Actor, Event
 
 TRANSFER_RELATIONS = ("supply", "purchase")
+GENERIC_CATEGORY = "equipment"
 _OTHER_SIDE = {"suppliers": "recipients", "recipients": "suppliers"}
 
 
@@ -38,6 +40,13 @@ class Placed:
 
     sentence: int
     event: Event
+
+
+def _same_kind(one: Event, other: Event) -> bool:
+    """Whether two events may be about the same goods (generic equipment matches anything)."""
+    first = {i.category for i in one.items}
+    second = {i.category for i in other.items}
+    return bool(first & second) or GENERIC_CATEGORY in first | second
 
 
 def _keys(actors: Iterable[Actor]) -> set[str]:
@@ -81,10 +90,12 @@ class DiscourseContext:
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
                 return replace(event, **{side: found})
-        # 2. The transfer just before, within the window.
+        # 2. The transfer just before, within the window, about the same kind of items.
         before = [p for p in others if 0 <= item.sentence - p.sentence <= self.window and p.sentence <= item.sentence]
         for candidate in reversed(before):
             if candidate.sentence == item.sentence and stated.index(candidate) > stated.index(item):
+                continue
+            if not _same_kind(candidate.event, event):
                 continue
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
@@ -107,7 +118,7 @@ class DiscourseContext:
         for candidate in reversed(stated[:position]):
             if item.sentence - candidate.sentence > self.window:
                 break
-            if candidate.event.suppliers and candidate.event.recipients:
+            if candidate.event.suppliers and candidate.event.recipients and _same_kind(candidate.event, event):
                 return replace(event, suppliers=candidate.event.suppliers, recipients=candidate.event.recipients)
         return None
 

@@ -177,7 +177,12 @@ class Extractor:
                     if slot.markers is not None and arg.marker not in slot.markers:
                         continue
                     if role == "items":
-                        found_items = [f for f in self.resolve_items(arg.token, mentions) if f.token.i not in used]
+                        found_items = [
+                            f
+                            for f in self.resolve_items(arg.token, mentions)
+                            # A trigger that names the items must head their mention itself.
+                            if (f.token.i == arg.token.i if arg.rel == "self" else f.token.i not in used)
+                        ]
                         used.update(f.token.i for f in found_items)
                         if found_items:
                             items.extend(found_items)

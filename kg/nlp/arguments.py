@@ -272,4 +272,11 @@ class ArgumentFinder:
         if noun.dep_ not in ("obj", "nsubj:pass", "obl:arg", "obl:mod") or head.pos_ != "VERB":
             return []
         kind = "gov-recv:nsubj" if head.lemma_ in self.g.receiver_governors else "gov:nsubj"
-        return [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]
+        found = [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]
+        # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb.
+        found.extend(
+            Argument(a.token, "gov:obl", a.marker)
+            for a in self.direct(head)
+            if a.rel in ("obl", "obl:arg", "obl:mod") and a.token.i > noun.i and a.marker
+        )
+        return found
