@@ -58,10 +58,13 @@ class DiscourseContext:
 
     def __init__(self, window: int) -> None:
         self.window = window
+        self._receivers: list[Placed] = []
 
     def complete(self, placed: list[Placed]) -> list[Event]:
         """The article's events with unstated transfer sides filled, in the same order."""
         stated = [p for p in placed if p.event.relation in TRANSFER_RELATIONS and not p.event.implicit]
+        # Who asks for arms receives them too: requests count for the article's one recipient.
+        self._receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
         out: list[Event] = []
         for index, item in enumerate(placed):
             event = item.event
@@ -104,10 +107,11 @@ class DiscourseContext:
         # is usually left unsaid on purpose (« acheter des obus »).
         if event.relation != "supply":
             return event
-        counts = Counter(key for p in others for key in _keys(getattr(p.event, side)) if key not in known_keys)
+        pool = others + self._receivers if side == "recipients" else others
+        counts = Counter(key for p in pool for key in _keys(getattr(p.event, side)) if key not in known_keys)
         if len(counts) == 1:
             key = next(iter(counts))
-            for p in others:
+            for p in pool:
                 for actor in getattr(p.event, side):
                     if (actor.iri or actor.label) == key:
                         return replace(event, **{side: (actor,)})

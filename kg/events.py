@@ -48,6 +48,7 @@ class Extractor:
         self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
+        self._absorbed: set[int] = set()  # request verbs of the current sentence turned into requests
         self.matcher = compile_rules(rules, nlp.vocab)
         if "kg_lemma_repair" not in nlp.pipe_names:
             nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": sorted(trigger_lemmas(rules))})
@@ -138,8 +139,9 @@ class Extractor:
     def extract_sentence(
         self, sentence: Sentence, mentions: dict[int, Mention], matches: list[tuple[str, dict[str, int]]]
     ) -> list[Event]:
-        events: list[Event] = []
+        events: list[tuple[int, Event]] = []
         claimed: set[int] = set()
+        self._absorbed = set()
         # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
         ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
         for rule_id, nodes in ordered:
@@ -153,8 +155,15 @@ class Extractor:
             made, used = self._apply(rule, nodes, sentence, mentions)
             if made:
                 claimed.update(used)
-                events.extend(made)
-        return _dedupe(events)
+                events.extend((nodes["trigger"], e) for e in made)
+        # A request verb whose asked-for transfer became a request says nothing more.
+        return _dedupe(
+            [
+                e
+                for trigger_i, e in events
+                if not (self.rules[e.rule].relation == "request" and trigger_i in self._absorbed)
+            ]
+        )
 
     def _fill_roles(
         self, rule: Rule, nodes: dict[str, int], doc: Doc, mentions: dict[int, Mention]
@@ -205,23 +214,34 @@ class Extractor:
         found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions)
         if not found_items and rule.id in self._implied:
             iri = self._implied[rule.id]
-            found_items = [FoundItem(self._item(iri, doc[nodes["trigger"]].text, None, None), doc[nodes["trigger"]], ())]
+            found_items = [
+                FoundItem(self._item(iri, doc[nodes["trigger"]].text, None, None), doc[nodes["trigger"]], ())
+            ]
         if not found_items:
-            return [], set()
-        if rule.relation in TRANSFER_RELATIONS and self._asked_for(doc[nodes["trigger"]]):
             return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
         relation = rule.relation
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
+        trigger = doc[nodes["trigger"]]
+        modality_anchor = trigger
+        asker = self._asked_for(trigger) if relation in TRANSFER_RELATIONS else None
+        if asker is not None:
+            # « Kiev demande à l'OTAN de livrer des armes »: a transfer asked for is a request
+            # with the transfer's parties; the one who asks receives when no one else is named.
+            relation, modality_anchor = "request", asker
+            self._absorbed.add(asker.i)
+            if not recipients:
+                recipients = _unique(
+                    a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
+                )
         if relation == "use" and not suppliers:
             suppliers = origins
         suppliers = tuple(a for a in suppliers if a not in recipients or relation == "produce")
         required = REQUIRED_SIDE[relation]
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
             return [], set()
-        trigger = doc[nodes["trigger"]]
-        modality = self.modality.classify(trigger, [f.token for f in found_items], sentence.span)
+        modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
         base = Event(
             doc=sentence.article.id,
             sentence=sentence.text,
@@ -255,16 +275,16 @@ class Extractor:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events, used
 
-    def _asked_for(self, trigger: Token) -> bool:
-        """Whether the trigger is what a request verb asks for (« Kiev demande à l'OTAN de livrer … »)."""
+    def _asked_for(self, trigger: Token) -> Token | None:
+        """The request verb whose object the trigger is (« Kiev demande à l'OTAN de livrer … »), if any."""
         token = trigger
         for _ in range(3):
             if token.dep_ not in ("xcomp", "ccomp", "acl", "obj", "obl:arg", "nmod") or token.head.i == token.i:
-                return False
+                return None
             token = token.head
             if token.pos_ == "VERB" and token.lemma_ in self._request_lemmas:
-                return True
-        return False
+                return token
+        return None
 
     def _implied_item_iri(self, rule: Rule) -> str:
         for iri in self.vocabulary.items:

@@ -136,6 +136,12 @@ class ArgumentFinder:
             for arg in self._with_conjuncts(Argument(child, dep, marker)):
                 out.append(arg)
                 out.extend(self._lifted(arg.token))
+        if node.pos_ in ("VERB", "AUX"):
+            # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
+            # object with the verb; a nominal conjunct without a subject of its own is an object.
+            for child in node.children:
+                if child.dep_ == "conj" and child.pos_ == "NOUN" and not self.is_clause(child) and not self.marker(child):
+                    out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
 
     def _lifted(self, head: Token, depth: int = 0) -> list[Argument]:
