@@ -50,12 +50,13 @@ class Extractor:
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
         self._absorbed: set[int] = set()  # request verbs of the current sentence turned into requests
         self.matcher = compile_rules(rules, nlp.vocab)
+        self.modality = ModalityClassifier()
         if "kg_lemma_repair" not in nlp.pipe_names:
-            nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": sorted(trigger_lemmas(rules))})
+            lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs())
+            nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": lemmas})
         self.mentions = MentionFinder(nlp, vocabulary)
         self.grammar = Grammar()
         self.arguments = ArgumentFinder(self.grammar)
-        self.modality = ModalityClassifier()
         self.coreference = CoreferenceResolver()
         self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {

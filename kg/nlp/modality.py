@@ -14,12 +14,22 @@ from spacy.tokens import Span, Token
 from kg.nlp.pipeline import load_data
 
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
+# How an incise (« a déclaré X » after the fact) hangs on the clause it reports.
+INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl")
 
 
 def _governors(trigger: Token) -> list[Token]:
+    """The trigger and the words above it, up to the root or an adjunct phrase.
+
+    An adjunct (« après leurs transferts d'armes ») is not in the scope of its
+    verb's mood or tense: « ils vont refaire leurs stocks après leurs transferts »
+    does not plan the transfers.
+    """
     chain = [trigger]
     token = trigger
     while token.head.i != token.i and len(chain) < 12:
+        if token.pos_ == "NOUN" and token.dep_ == "obl:mod":
+            break
         token = token.head
         chain.append(token)
     return chain
@@ -40,6 +50,10 @@ class ModalityClassifier:
         cues = load_data("modality")
         self.precedence: list[str] = cues["precedence"]
         self.cues = cues
+
+    def verbs(self) -> set[str]:
+        """Every governing verb the cues name (their lemmas must survive the lemmatizer)."""
+        return {v for m in self.precedence for v in self._set(m, "governors")}
 
     def _set(self, modality: str, key: str) -> set[str]:
         return set(self.cues.get(modality, {}).get(key, []))
@@ -64,11 +78,13 @@ class ModalityClassifier:
         """The modality of the event fired at `trigger` about `items` in `sentence`."""
         found: set[str] = set()
         chain = _governors(trigger)
-        perfect = (
-            any(c.dep_ == "aux:tense" for c in trigger.children)
-            or trigger.morph.get("Tense") == ["Past"]
-            and any(c.dep_ in AUX_DEPS for c in trigger.children)
+        # « a livré » is done, « doit être livré » (a passive) is still to come.
+        perfect = any(c.dep_ == "aux:tense" for c in trigger.children) or (
+            trigger.morph.get("Tense") == ["Past"]
+            and any(c.dep_ in ("aux", "cop") for c in trigger.children)
+            and not any(c.dep_ == "aux:pass" for c in trigger.children)
         )
+        reporting = self._set("reported", "governors")
         for position, token in enumerate(chain):
             lemma = token.lemma_.lower()
             governing = position > 0
@@ -90,10 +106,14 @@ class ModalityClassifier:
                 if lemma in self._set("reported", "governors"):
                     found.add("reported")
             if governing and token.pos_ == "NOUN":
-                if lemma in self._set("hypothetical", "nouns"):
-                    found.add("hypothetical")
-                if lemma in self._set("planned", "nouns"):
-                    found.add("planned")
+                for modality in ("hypothetical", "planned", "reported"):
+                    if lemma in self._set(modality, "nouns"):
+                        found.add(modality)
+            if not governing and lemma in self._set("planned", "triggers"):
+                found.add("planned")
+            if any(c.dep_ in INCISE_DEPS and c.lemma_.lower() in reporting and c.i > trigger.i for c in token.children):
+                # An incise after the fact: « …, a déclaré le ministre », « …, indique la RTBF ».
+                found.add("reported")
             if any(c.dep_ == "mark" and c.lower_ in self._set("hypothetical", "markers") for c in token.children):
                 found.add("hypothetical")
             if any(c.lower_ in self._set("hypothetical", "adverbs") for c in token.children if c.dep_ == "advmod"):
@@ -104,6 +124,12 @@ class ModalityClassifier:
         determiners = self._set("negated", "determiners")
         if any(c.lower_ in determiners for item in items for c in item.children if c.dep_ == "det"):
             found.add("negated")
+        if sentence.text.rstrip(" »\"'").endswith("?"):
+            # « Séoul fournirait-il des munitions ? »: a question states nothing.
+            found.add("hypothetical")
+        hypothetical_adjectives = self._set("hypothetical", "adjectives")
+        if any(c.lower_ in hypothetical_adjectives for t in chain[:3] for c in t.children if c.dep_ == "amod"):
+            found.add("hypothetical")
         prepositions = self._set("reported", "prepositions")
         if any(t.lower_ in prepositions for t in sentence):
             found.add("reported")
