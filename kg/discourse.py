@@ -66,7 +66,7 @@ class DiscourseContext:
         # Who asks for arms receives them too: requests count for the article's one recipient.
         self._receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
         out: list[Event] = []
-        for index, item in enumerate(placed):
+        for item in placed:
             event = item.event
             if event.relation not in TRANSFER_RELATIONS or event.implicit:
                 out.append(event)

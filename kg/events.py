@@ -12,14 +12,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed
+from kg.errors import RuleError
 from kg.model import Actor, Article, Event, Item
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
+from kg.nlp.attribution import AttributionFinder
 from kg.nlp.coreference import CoreferenceResolver
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity
-from kg.errors import RuleError
 from kg.rules.loader import Rule, compile_rules, trigger_lemmas
 from kg.vocabulary import Vocabulary
 
@@ -58,6 +59,7 @@ class Extractor:
         self.grammar = Grammar()
         self.arguments = ArgumentFinder(self.grammar)
         self.coreference = CoreferenceResolver()
+        self.attribution = AttributionFinder()
         self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {
             rule.id: {
@@ -243,6 +245,7 @@ class Extractor:
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
             return [], set()
         modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
+        source = self.attribution.source(modality_anchor, sentence.span)
         base = Event(
             doc=sentence.article.id,
             sentence=sentence.text,
@@ -253,6 +256,7 @@ class Extractor:
             recipients=recipients,
             items=tuple(f.item for f in found_items),
             modality=modality,
+            source=source,
             rule=rule.id,
             date=sentence.article.date,
             trigger=tuple(

@@ -140,7 +140,12 @@ class ArgumentFinder:
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
             # object with the verb; a nominal conjunct without a subject of its own is an object.
             for child in node.children:
-                if child.dep_ == "conj" and child.pos_ == "NOUN" and not self.is_clause(child) and not self.marker(child):
+                if (
+                    child.dep_ == "conj"
+                    and child.pos_ == "NOUN"
+                    and not self.is_clause(child)
+                    and not self.marker(child)
+                ):
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
+from kg.nlp.attribution import is_source_preposition
 from kg.nlp.pipeline import load_data
 
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
@@ -130,8 +131,8 @@ class ModalityClassifier:
         hypothetical_adjectives = self._set("hypothetical", "adjectives")
         if any(c.lower_ in hypothetical_adjectives for t in chain[:3] for c in t.children if c.dep_ == "amod"):
             found.add("hypothetical")
-        prepositions = self._set("reported", "prepositions")
-        if any(t.lower_ in prepositions for t in sentence):
+        prepositions = {p.replace("’", "'") for p in self._set("reported", "prepositions")}
+        if any(is_source_preposition(t, prepositions) for t in sentence):
             found.add("reported")
         for modality in self.precedence:
             if modality in found:

@@ -1,0 +1,159 @@
+"""Who says so: the named source of a reported fact.
+
+« Selon le New York Times, … » → New York Times; « …, a déclaré John Kirby » →
+John Kirby; « Le Pentagone a annoncé que … » → Pentagone. An analyst weighs a
+fact by who stated it, so the source is kept on the event next to its modality.
+
+The cues are those of `modality.yaml` (reporting verbs, « selon »-like
+prepositions); the source is the subject of the reporting verb that governs the
+trigger or follows it as an incise, or the object of the preposition. A proper
+name inside that phrase is preferred (« le média belge RTBF » → RTBF); a pronoun
+gives no source (« a-t-il ajouté » names nobody new).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.nlp.pipeline import load_data
+
+# Relations that lead from a noun to the proper name it introduces or carries.
+NAME_DEPS = ("appos", "flat:name", "flat", "nmod", "compound")
+# Dependents that are not part of a short source label.
+DROPPED_DEPS = ("det", "punct", "acl", "acl:relcl", "appos", "conj", "cc", "advmod", "nummod")
+INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl")
+SUBJECTS = ("nsubj", "nsubj:pass")
+
+
+class AttributionFinder:
+    """Finds the source named for an event, from the same cues as the modality."""
+
+    def __init__(self) -> None:
+        cues = load_data("modality")["reported"]
+        self.verbs = set(cues.get("governors", [])) - set(cues.get("without_source", []))
+        self.prepositions = {p.replace("’", "'") for p in cues.get("prepositions", [])}
+
+    def source(self, trigger: Token, sentence: Span) -> str | None:
+        """The source of the event fired at `trigger`, or None if the sentence names none."""
+        for token in sentence:
+            if is_source_preposition(token, self.prepositions) and token.head.i != token.i:
+                label = self._label(token.head)
+                if label:
+                    return label
+        for verb, incise in self._reporting_verbs(trigger):
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            for subject in subjects:
+                label = self._label(subject)
+                if label:
+                    return label
+            if not subjects and incise:
+                # « …, indique le média belge RTBF » puts the subject after the verb (parsed as
+                # object); only a proper name there is taken for the speaker.
+                for obj in (c for c in verb.children if c.dep_ == "obj" and c.i > verb.i):
+                    name = self._proper_name(obj)
+                    if name:
+                        return name
+        return None
+
+    def _reporting_verbs(self, trigger: Token) -> list[tuple[Token, bool]]:
+        """Reporting verbs above the trigger, and incises after it (with True)."""
+        found: list[tuple[Token, bool]] = []
+        token = trigger
+        for _ in range(12):
+            if token.i != trigger.i and token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.verbs:
+                found.append((token, False))
+            found.extend(
+                (c, True)
+                for c in token.children
+                if c.dep_ in INCISE_DEPS and c.i > trigger.i and c.lemma_.lower() in self.verbs and c.pos_ == "VERB"
+            )
+            if token.head.i == token.i:
+                break
+            token = token.head
+        return found
+
+    def _label(self, head: Token) -> str | None:
+        if head.pos_ == "PRON":
+            return None
+        name = self._proper_name(head)
+        if name is not None:
+            return name
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        words = _phrase(head)
+        text = " ".join(t.text for t in words).strip()
+        return text[:120] or None
+
+    def _proper_name(self, head: Token) -> str | None:
+        if _is_name(head):
+            return _name(head)
+        for child in head.children:
+            if child.dep_ in NAME_DEPS and _is_name(child) and not any(c.dep_ == "case" for c in child.children):
+                return _name(child)
+            if child.dep_ == "acl":
+                # « des rapports consultés par le New York Times »
+                for grand in child.children:
+                    if grand.dep_ in ("obl:agent", "obl:mod", "obl") and _is_name(grand):
+                        if any(c.lower_ == "par" for c in grand.children):
+                            return _name(grand)
+        return None
+
+
+def is_source_preposition(token: Token, prepositions: set[str]) -> bool:
+    """« selon », or « d'après » which the tokenizer splits in two."""
+    lower = token.lower_.replace("’", "'")
+    if lower in prepositions:
+        return True
+    previous = token.doc[token.i - 1] if token.i > 0 else None
+    return previous is not None and previous.lower_.replace("’", "'") + lower in prepositions
+
+
+def _is_name(token: Token) -> bool:
+    return token.pos_ in ("PROPN", "X") and (token.is_title or token.is_upper)
+
+
+NOT_NAME_POS = ("DET", "ADP", "PRON", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "NUM")
+
+
+def _name(token: Token) -> str:
+    """The proper name around `token`: its compact subtree, or the capitalised words around it.
+
+    The parser splits « New York Times » three ways and « Royaume-Uni » in
+    conjuncts; « Corée du Nord » keeps its lower-case preposition.
+    """
+    doc = token.doc
+    start = end = token.i
+    while start > token.sent.start and doc[start - 1].pos_ not in NOT_NAME_POS and doc[start - 1].is_title:
+        start -= 1
+    while end + 1 < token.sent.end and (
+        doc[end + 1].pos_ not in NOT_NAME_POS
+        and (doc[end + 1].is_title or doc[end + 1].is_upper)
+        or doc[end + 1].text == "-"
+    ):
+        end += 1
+    parts = ("flat:name", "flat", "conj", "nmod", "case", "punct")
+    compact = [t for t in token.subtree if t.dep_ in parts or t == token]
+    compact_span = (min(t.i for t in compact), max(t.i for t in compact))
+    if compact_span[1] - compact_span[0] + 1 == len(compact) and compact_span[1] - compact_span[0] > end - start:
+        start, end = compact_span
+    return doc[start : end + 1].text.strip(" -")
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The head noun with its close modifiers: adjectives before it, complements after it."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in DROPPED_DEPS or child.dep_ == "case":
+            continue
+        if child.i < head.i and child.dep_ != "amod":
+            continue
+        subtree = [t for t in child.subtree if t.dep_ not in ("acl", "acl:relcl", "appos", "punct")]
+        out.extend(subtree)
+    words = sorted(out, key=lambda t: t.i)
+    # Keep the contiguous stretch around the head only.
+    start = end = words.index(head)
+    while start > 0 and words[start - 1].i == words[start].i - 1:
+        start -= 1
+    while end + 1 < len(words) and words[end + 1].i == words[end].i + 1:
+        end += 1
+    return words[start : end + 1]
