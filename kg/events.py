@@ -20,7 +20,7 @@ from kg.nlp.coreference import CoreferenceResolver
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
-from kg.nlp.quantity import read_quantity
+from kg.nlp.quantity import read_quantity, read_value
 from kg.rules.loader import Rule, compile_rules, trigger_lemmas
 from kg.vocabulary import Vocabulary
 
@@ -246,6 +246,7 @@ class Extractor:
             return [], set()
         modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
         source = self.attribution.source(modality_anchor, sentence.span)
+        value = read_value(trigger)
         base = Event(
             doc=sentence.article.id,
             sentence=sentence.text,
@@ -257,6 +258,7 @@ class Extractor:
             items=tuple(f.item for f in found_items),
             modality=modality,
             source=source,
+            value=value,
             rule=rule.id,
             date=sentence.article.date,
             trigger=tuple(
