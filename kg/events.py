@@ -349,11 +349,7 @@ class Extractor:
                         bound = self.resolve_actors(arg.token, mentions, depth + 1)
                         if bound:
                             return bound
-            exclude: set[str] = set()
-            if token.dep_ not in SUBJECTS and "Yes" not in token.morph.get("Poss"):
-                for arg in self.arguments.subject_of(token.head):
-                    if not self.coreference.is_pronoun(arg.token):
-                        exclude.update(a.iri or a.label for a in self.resolve_actors(arg.token, mentions, depth + 1))
+            exclude = set() if "Yes" in token.morph.get("Poss") else self._clause_subjects(token, mentions, depth)
             antecedent = self.coreference.resolve(token, exclude)
             return (antecedent,) if antecedent is not None else ()
         if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
@@ -380,9 +376,29 @@ class Extractor:
                 found = self._mention_actors(mentions.get(child.i), doc)
                 if found:
                     return found
+        if token.lemma_ in self.coreference.descriptions and depth < 3:
+            for det in token.children:
+                if det.dep_ == "det" and "Yes" in det.morph.get("Poss"):
+                    # « son pays », « leur gouvernement »: the possessor itself.
+                    owner = self.resolve_actors(det, mentions, depth + 1)
+                    if owner:
+                        return owner
+        described = self.coreference.resolve_description(token, self._clause_subjects(token, mentions, depth))
+        if described is not None:
+            return (described,)
         if is_party:
             return (self._unnamed(token),)
         return ()
+
+    def _clause_subjects(self, token: Token, mentions: dict[int, Mention], depth: int) -> set[str]:
+        """Actors of the subject of `token`'s clause when `token` is not the subject: they cannot be its referent."""
+        exclude: set[str] = set()
+        if token.dep_ in SUBJECTS or depth > 2:
+            return exclude
+        for arg in self.arguments.subject_of(token.head):
+            if arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
+                exclude.update(a.iri or a.label for a in self.resolve_actors(arg.token, mentions, depth + 1))
+        return exclude
 
     def _members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
         """Named members of a group noun: « 18 pays, dont la France et l'Allemagne »."""

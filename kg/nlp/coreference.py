@@ -43,6 +43,9 @@ class CoreferenceResolver:
         self.pronouns: dict[str, list[str | None]] = data["pronouns"]
         self.kinds = set(data["antecedent_kinds"])
         self.lookback = lookback if lookback is not None else int(data["lookback_sentences"])
+        self.descriptions: dict[str, list[str]] = data["descriptions"]
+        self.latter = set(data["latter"])
+        self.definite = set(data["definite_determiners"])
         self.history: list[Antecedent] = []
         self.sentence = 0
 
@@ -88,6 +91,37 @@ class CoreferenceResolver:
             if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
                 continue
             if (candidate.actor.iri or candidate.actor.label) in exclude:
+                continue
+            if gender and candidate.gender and gender != candidate.gender:
+                continue
+            if number and candidate.number and number != candidate.number:
+                continue
+            return candidate.actor
+        return None
+
+    def resolve_description(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
+        """The actor a definite description stands for: « ce pays », « le régime », « ce dernier »."""
+        determiners = [c for c in token.children if c.dep_ == "det"]
+        if len(determiners) != 1 or determiners[0].lower_.replace("’", "'") not in self.definite:
+            return None
+        if any(c.dep_ in ("nmod", "amod", "appos", "flat:name", "nummod") for c in token.children):
+            return None
+        lemma, lower = token.lemma_, token.lower_
+        gender = number = None
+        if lower in self.latter:
+            kinds = self.kinds
+            gender, number = _feature(token, "Gender"), _feature(token, "Number")
+        elif lemma in self.descriptions or lower in self.descriptions:
+            if _feature(token, "Number") == "pl":
+                return None
+            kinds = set(self.descriptions.get(lemma) or self.descriptions[lower])
+        else:
+            return None
+        here = (self.sentence, token.i)
+        for candidate in reversed(self.history):
+            if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
+                continue
+            if candidate.actor.kind not in kinds or (candidate.actor.iri or candidate.actor.label) in exclude:
                 continue
             if gender and candidate.gender and gender != candidate.gender:
                 continue

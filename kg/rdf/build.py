@@ -1,16 +1,19 @@
-"""Articles and events -> an RDF dataset, one named graph per document.
+"""Articles and events -> an RDF dataset, one named graph per document, plus kgd:facts.
 
 Every node's IRI is computed from its content, never random and never a blank
 node, so the same input always gives the same graph and one document's graph
-can be replaced alone in a store. The vocabulary is only read (to find actor
-concepts by Wikidata id), never copied: validation brings it in separately.
+can be replaced alone in a store (the facts graph is derived from the
+documents' graphs, see kg.rdf.facts). The vocabulary is only read (to find
+actor concepts by Wikidata id), never copied: validation brings it in separately.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,7 +22,8 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.model import Actor, Article, Event, Item
+from kg.model import Actor, Article, Event, Item, Value
+from kg.rdf.facts import add_facts
 from kg.rdf.namespace import (
     ACTOR,
     CAT,
@@ -55,7 +59,7 @@ def build_dataset(
     events: Sequence[Event],
     vocabulary: Graph | None = None,
 ) -> Dataset:
-    """One named graph per document holding its document node and its events.
+    """One named graph per document holding its document node and its events, and the facts graph.
 
     Args:
         articles: the source documents; each gets a kg:Document node even
@@ -65,8 +69,13 @@ def build_dataset(
         vocabulary: the actor/item vocabularies, used to map an actor's
             Wikidata id to its concept (`owl:sameAs wd:Q…`).
 
+    Returns:
+        The dataset; its graph `FACTS_GRAPH` holds one kg:Fact per claim
+        across documents (`kg.rdf.facts.add_facts`).
+
     Raises:
-        ValueError: an event has an unknown relation or modality.
+        ValueError: an event has an unknown relation or modality, or a
+            value that is not a finite number.
     """
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
@@ -81,6 +90,7 @@ def build_dataset(
         if source is None:
             _add_all(graph, _document_triples(event.doc, None))
         _add_all(graph, _event_triples(event, source, qids))
+    add_facts(dataset)
     return dataset
 
 
@@ -181,6 +191,18 @@ def _date_literal(text: str) -> Literal:
     if re.fullmatch(r"\d{4}", value):
         return Literal(value, datatype=XSD.gYear)
     return Literal(text)
+
+
+def _decimal_literal(amount: float) -> Literal:
+    """An xsd:decimal in plain notation (decimals have no exponent): 5.52e8 -> "552000000.0"."""
+    if isinstance(amount, float) and not math.isfinite(amount):
+        raise ValueError(f"not a finite amount: {amount!r}")
+    return Literal(format(decimal.Decimal(str(amount)), "f"), datatype=XSD.decimal)
+
+
+def _value_triples(node: URIRef, value: Value) -> list[_Triple]:
+    """A stated sum: kg:value and kg:currency side by side on the event (it has at most one)."""
+    return [(node, KG.value, _decimal_literal(value.amount)), (node, KG.currency, Literal(value.currency))]
 
 
 def _known_span(event: Event) -> tuple[int, int] | None:
@@ -318,6 +340,11 @@ def _event_triples(event: Event, article: Article | None, qids: dict[str, URIRef
         triples.append((node, KG.date, _date_literal(date)))
     if event.source:
         triples.append((node, KG.source, Literal(event.source)))
+    if event.value is not None:
+        try:
+            triples.extend(_value_triples(node, event.value))
+        except ValueError as exc:
+            raise ValueError(f"{event.doc}: {exc} (rule {event.rule!r})") from None
 
     suppliers = [(a, _actor_iri(a, event.doc, qids)) for a in event.suppliers]
     recipients = [(a, _actor_iri(a, event.doc, qids)) for a in event.recipients]

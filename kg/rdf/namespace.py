@@ -16,6 +16,8 @@ ACTOR = Namespace("https://w3id.org/kg-arms/actor/")
 ITEM = Namespace("https://w3id.org/kg-arms/item/")
 CAT = Namespace("https://w3id.org/kg-arms/category/")
 KGD = Namespace("https://w3id.org/kg-arms/data/")
+# The named graph of kg:Fact nodes, beside the per-document graphs kgd:doc/<id>.
+FACTS_GRAPH = KGD["facts"]
 
 
 class KG(DefinedNamespace):
@@ -40,7 +42,8 @@ class KG(DefinedNamespace):
     ItemType: URIRef
     ItemFlow: URIRef
 
-    # Events
+    # Claims: events (one sentence) and facts (across documents)
+    Claim: URIRef
     Event: URIRef
     Supply: URIRef
     Purchase: URIRef
@@ -72,6 +75,12 @@ class KG(DefinedNamespace):
     evidence: URIRef
     date: URIRef
     value: URIRef
+
+    # Fact properties
+    sourceCount: URIRef
+    mentionCount: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
 
     # Item-flow properties
     itemType: URIRef
@@ -110,7 +119,7 @@ class KG(DefinedNamespace):
     number: URIRef
 
 
-# The event class and the actor-to-actor shortcut of each relation of kg.model.RELATIONS.
+# The class (of events and facts alike) and the actor-to-actor shortcut of each relation of kg.model.RELATIONS.
 RELATION_CLASS: dict[str, URIRef] = {
     "supply": KG.Supply,
     "purchase": KG.Purchase,
