@@ -60,6 +60,7 @@ class Extractor:
         self.arguments = ArgumentFinder(self.grammar)
         self.coreference = CoreferenceResolver()
         self.attribution = AttributionFinder()
+        self._broad = set(load_data("grammar")["coreference"]["broad_item_categories"])
         self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {
             rule.id: {
@@ -302,15 +303,22 @@ class Extractor:
     # -- coreference memory -----------------------------------------------
 
     def _remember_actors(self, sentence: Sentence, mentions: dict[int, Mention]) -> None:
-        """Record the actors a sentence names, before its pronouns are resolved."""
+        """Record the actors and named items a sentence names, before its pronouns are resolved."""
         doc = sentence.span.doc
         seen: set[int] = set()
         for i in range(sentence.span.start, sentence.span.end):
             mention = mentions.get(i)
-            if mention is None or mention.kind != "actor" or mention.start in seen:
+            if mention is None or mention.start in seen:
                 continue
             seen.add(mention.start)
             root = doc[mention.start : mention.end].root
+            if mention.kind == "item":
+                entry = self.vocabulary.items[mention.iris[0]]
+                if not entry.generic:
+                    self.coreference.remember_item(self._item(mention.iris[0], root.text, None, None), root)
+                continue
+            if mention.kind != "actor":
+                continue
             for actor in self._mention_actors(mention, doc):
                 entry = self.vocabulary.actors.get(actor.iri or "")
                 self.coreference.remember(actor, root, entry.gender if entry else None, entry.number if entry else None)
@@ -484,6 +492,10 @@ class Extractor:
                         and not self.vocabulary.items[following.iris[0]].generic
                     ):
                         best_iri, best_text = following.iris[0], doc[following.start : following.end].text
+            if best_iri == iri and self.vocabulary.items[iri].generic:
+                antecedent = self.coreference.resolve_item(head, self.vocabulary.items[iri].category, self._broad)
+                if antecedent is not None and antecedent.iri is not None:
+                    best_iri = antecedent.iri
             quantifier = token.head if token.dep_ == "nmod" and _is_quantifier(token.head, self.grammar) else None
             quantity, quantity_text = read_quantity(head, quantifier)
             origin = self._origin(head, mentions)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,13 +20,16 @@ from rdflib.namespace import PROV
 
 from kg import paths
 from kg.errors import OntologyError
-from kg.model import Actor, Article, Event, Item
+from kg.model import Actor, Article, Event, Item, Value
 from kg.rdf import (
     ACTOR,
     CAT,
+    FACTS_GRAPH,
+    ITEM,
     KG,
     KGD,
     WD,
+    add_facts,
     build_dataset,
     document_iri,
     dumps_trig,
@@ -197,9 +202,9 @@ def assert_same_dataset(left: Dataset, right: Dataset) -> None:
 # --- build --------------------------------------------------------------------
 
 
-def test_build_one_named_graph_per_document(dataset: Dataset) -> None:
+def test_build_one_named_graph_per_document_and_one_for_facts(dataset: Dataset) -> None:
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert names == {str(document_iri(a.id)) for a in ARTICLES}
+    assert names == {str(document_iri(a.id)) for a in ARTICLES} | {str(FACTS_GRAPH)}
 
 
 @pytest.mark.parametrize("event", all_events(), ids=lambda e: e.rule)
@@ -423,7 +428,7 @@ def test_validate_shapes_define_node_shapes() -> None:
 
 def test_validate_load_ontology_skips_shapes(ontology_dir: Path) -> None:
     graph = load_ontology(ontology_dir)
-    assert (KG.Supply, RDFS.subClassOf, KG.Event) in graph
+    assert (KG.Supply, RDFS.subClassOf, KG.Claim) in graph
     assert (None, RDF.type, SH.NodeShape) not in graph
 
 
@@ -533,9 +538,10 @@ DETERMINISM_SCRIPT = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {tests!r})
-    from test_rdf import ARTICLES, HOSTILE, all_events, hostile_dataset
+    from test_rdf import ARTICLES, FACT_ARTICLES, HOSTILE, all_events, fact_events, hostile_dataset
     from kg.rdf import build_dataset, dumps_trig
     out = dumps_trig(build_dataset(ARTICLES, all_events()))
+    out += dumps_trig(build_dataset(FACT_ARTICLES, fact_events()))
     out += "".join(dumps_trig(hostile_dataset(text)) for text in HOSTILE)
     sys.stdout.buffer.write(out.encode("utf-8"))
     """

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from kg.model import Actor
+from kg.model import Actor, Item
 from kg.nlp.pipeline import load_data
 
 
@@ -47,12 +47,38 @@ class CoreferenceResolver:
         self.latter = set(data["latter"])
         self.definite = set(data["definite_determiners"])
         self.history: list[Antecedent] = []
+        self.items: list[tuple[tuple[int, int], Item]] = []
+        self.demonstratives = set(data["item_demonstratives"])
         self.sentence = 0
 
     def reset(self) -> None:
         """Forget everything: a new article starts."""
         self.history = []
+        self.items = []
         self.sentence = 0
+
+    def remember_item(self, item: Item, token: Token) -> None:
+        """Record a specific item (a named system, not « armes ») named at `token`."""
+        self.items.append(((self.sentence, token.i), item))
+
+    def resolve_item(self, token: Token, category: str, generic_categories: set[str]) -> Item | None:
+        """The named system a demonstrative generic noun stands for: « ces armes » after « des Shahed ».
+
+        A generic noun of a broad category (« armes », « équipement ») can stand for
+        any item; « ces drones » only for a drone.
+        """
+        if not any(
+            (c.dep_ == "det" and c.lower_ in self.demonstratives) or (c.dep_ == "amod" and c.lemma_ == "tel")
+            for c in token.children
+        ):
+            return None
+        here = (self.sentence, token.i)
+        for position, item in reversed(self.items):
+            if position >= here or self.sentence - position[0] > self.lookback:
+                continue
+            if item.category == category or category in generic_categories:
+                return item
+        return None
 
     def next_sentence(self) -> None:
         self.sentence += 1
