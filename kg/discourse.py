@@ -61,44 +61,57 @@ class DiscourseContext:
         self._receivers: list[Placed] = []
 
     def complete(self, placed: list[Placed]) -> list[Event]:
-        """The article's events with unstated transfer sides filled, in the same order."""
+        """The article's events with unstated transfer sides filled, in the same order.
+
+        Events are completed in article order, and an earlier event lends the
+        sides it was itself lent: « Le Royaume-Uni confirme l'envoi de chars. …
+        Quatorze chars doivent être envoyés ».
+        """
         stated = [p for p in placed if p.event.relation in TRANSFER_RELATIONS and not p.event.implicit]
+        position = {id(p): k for k, p in enumerate(stated)}
         # Who asks for arms receives them too: requests count for the article's one recipient.
         self._receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
         out: list[Event] = []
         for item in placed:
             event = item.event
-            if event.relation not in TRANSFER_RELATIONS or event.implicit:
+            if id(item) not in position:
                 out.append(event)
                 continue
+            k = position[id(item)]
             has_suppliers, has_recipients = bool(event.suppliers), bool(event.recipients)
+            completed: Event | None = event
             if has_suppliers and not has_recipients:
-                event = self._fill(event, item, stated, "recipients")
+                completed = self._fill(event, k, stated, "recipients")
             elif has_recipients and not has_suppliers:
-                event = self._fill(event, item, stated, "suppliers")
+                completed = self._fill(event, k, stated, "suppliers")
             elif not has_suppliers and not has_recipients:
-                event = self._fill_both(event, item, stated)
-                if event is None:
-                    continue
-            out.append(event)
+                completed = self._fill_both(event, k, stated)
+            if completed is None:
+                continue
+            stated[k] = Placed(item.sentence, completed)
+            out.append(completed)
         return out
 
-    def _fill(self, event: Event, item: Placed, stated: list[Placed], side: str) -> Event:
-        known = getattr(event, _OTHER_SIDE[side])
-        known_keys = _keys(known)
-        others = [p for p in stated if p is not item and getattr(p.event, side)]
-        # 1. The nearest transfer sharing the known side, before or after.
-        sharing = [p for p in others if _keys(getattr(p.event, _OTHER_SIDE[side])) & known_keys]
-        for candidate in sorted(sharing, key=lambda p: (abs(p.sentence - item.sentence), p.sentence > item.sentence)):
+    def _fill(self, event: Event, k: int, stated: list[Placed], side: str) -> Event:
+        here = stated[k].sentence
+        known_keys = _keys(getattr(event, _OTHER_SIDE[side]))
+        others = [(j, p) for j, p in enumerate(stated) if j != k and getattr(p.event, side)]
+        # 1. The nearest transfer sharing the known side, before or after. A shared
+        # recipient is weak evidence (every transfer of an article on aid to Kyiv
+        # shares it), so lending suppliers also asks for the same kind of items.
+        sharing = [
+            (j, p)
+            for j, p in others
+            if _keys(getattr(p.event, _OTHER_SIDE[side])) & known_keys
+            and (side == "recipients" or _same_kind(p.event, event))
+        ]
+        for _, candidate in sorted(sharing, key=lambda jp: (abs(jp[1].sentence - here), jp[0] > k)):
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
                 return replace(event, **{side: found})
         # 2. The transfer just before, within the window, about the same kind of items.
-        before = [p for p in others if 0 <= item.sentence - p.sentence <= self.window and p.sentence <= item.sentence]
-        for candidate in reversed(before):
-            if candidate.sentence == item.sentence and stated.index(candidate) > stated.index(item):
-                continue
-            if not _same_kind(candidate.event, event):
+        for j, candidate in reversed(others):
+            if j > k or here - candidate.sentence > self.window or not _same_kind(candidate.event, event):
                 continue
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
@@ -107,7 +120,7 @@ class DiscourseContext:
         # is usually left unsaid on purpose (« acheter des obus »).
         if event.relation != "supply":
             return event
-        pool = others + self._receivers if side == "recipients" else others
+        pool = [p for _, p in others] + (self._receivers if side == "recipients" else [])
         counts = Counter(key for p in pool for key in _keys(getattr(p.event, side)) if key not in known_keys)
         if len(counts) == 1:
             key = next(iter(counts))
@@ -117,10 +130,10 @@ class DiscourseContext:
                         return replace(event, **{side: (actor,)})
         return event
 
-    def _fill_both(self, event: Event, item: Placed, stated: list[Placed]) -> Event | None:
-        position = stated.index(item)
-        for candidate in reversed(stated[:position]):
-            if item.sentence - candidate.sentence > self.window:
+    def _fill_both(self, event: Event, k: int, stated: list[Placed]) -> Event | None:
+        here = stated[k].sentence
+        for candidate in reversed(stated[:k]):
+            if here - candidate.sentence > self.window:
                 break
             if candidate.event.suppliers and candidate.event.recipients and _same_kind(candidate.event, event):
                 return replace(event, suppliers=candidate.event.suppliers, recipients=candidate.event.recipients)

@@ -17,6 +17,7 @@ from kg.model import Actor, Article, Event, Item
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.attribution import AttributionFinder
 from kg.nlp.coreference import CoreferenceResolver
+from kg.nlp.idioms import IdiomFinder
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
@@ -60,6 +61,7 @@ class Extractor:
         self.arguments = ArgumentFinder(self.grammar)
         self.coreference = CoreferenceResolver()
         self.attribution = AttributionFinder()
+        self.idioms = IdiomFinder()
         self._broad = set(load_data("grammar")["coreference"]["broad_item_categories"])
         self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {
@@ -131,6 +133,9 @@ class Extractor:
         return by_sentence
 
     def _voice_ok(self, rule: Rule, trigger: Token) -> bool:
+        if trigger.pos_ == "VERB" and any(c.dep_ == "det" for c in trigger.children):
+            # « changer la donne »: a verb with a determiner is a noun the tagger got wrong.
+            return False
         if rule.voice == "any":
             return True
         passive = "Pass" in trigger.morph.get("Voice") or any(c.dep_ == "aux:pass" for c in trigger.children)
@@ -146,10 +151,11 @@ class Extractor:
         events: list[tuple[int, Event]] = []
         claimed: set[int] = set()
         self._absorbed = set()
+        idiomatic = self.idioms.tokens(sentence.span)
         # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
         ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
         for rule_id, nodes in ordered:
-            if nodes["trigger"] in claimed:
+            if nodes["trigger"] in claimed or nodes["trigger"] in idiomatic:
                 continue
             rule = self.rules[rule_id]
             doc = sentence.span.doc
