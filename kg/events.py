@@ -231,6 +231,11 @@ class Extractor:
             return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
         relation = rule.relation
+        if not origins:
+            # « emploie des drones de fabrication iranienne »: the parser may hang the
+            # origin phrase on the verb instead of the item.
+            trigger_args = self.arguments.arguments(doc[nodes["trigger"]])
+            origins = _unique(a for arg in trigger_args for a in self._stated_origin(arg.token, mentions))
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
         trigger = doc[nodes["trigger"]]
@@ -277,9 +282,9 @@ class Extractor:
             ),
         )
         events = [base]
-        if relation == "use" and origins and recipients:
+        if relation == "use" and suppliers and recipients:
             # An item's stated origin and its user imply a transfer between them.
-            implicit_suppliers = tuple(a for a in origins if a not in recipients)
+            implicit_suppliers = tuple(a for a in suppliers if a not in recipients)
             if implicit_suppliers:
                 events.append(replace(base, relation="supply", suppliers=implicit_suppliers, implicit=True))
         if relation == "produce" and suppliers and recipients:
@@ -462,10 +467,18 @@ class Extractor:
             direct = child.head.i == token.i
             if direct and child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
                 found.extend(self._mention_actors(mention, doc))
-            elif child.lemma_.lower() in self.grammar.origin_nouns or child.lower_ in self.grammar.origin_nouns:
-                for grand in child.children:
-                    if grand.dep_ in ("amod", "nmod"):
-                        found.extend(self._mention_actors(mentions.get(grand.i), doc))
+            else:
+                found.extend(self._stated_origin(child, mentions))
+        return tuple(found)
+
+    def _stated_origin(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """The origin an origin noun states: « de fabrication iranienne », « en provenance d'Iran »."""
+        if token.lemma_.lower() not in self.grammar.origin_nouns and token.lower_ not in self.grammar.origin_nouns:
+            return ()
+        found: list[Actor] = []
+        for grand in token.children:
+            if grand.dep_ in ("amod", "nmod"):
+                found.extend(self._mention_actors(mentions.get(grand.i), token.doc))
         return tuple(found)
 
     def resolve_items(self, token: Token, mentions: dict[int, Mention], depth: int = 0) -> list[FoundItem]:

@@ -46,7 +46,7 @@ class AttributionFinder:
                 label = self._label(subject)
                 if label:
                     return label
-            if not subjects and incise:
+            if not subjects and (incise or verb.i > trigger.i):
                 # « …, indique le média belge RTBF » puts the subject after the verb (parsed as
                 # object); only a proper name there is taken for the speaker.
                 for obj in (c for c in verb.children if c.dep_ == "obj" and c.i > verb.i):

@@ -67,19 +67,21 @@ def make_lemma_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[
     is one of `lemmas` gets it (« réclame » → « réclamer », « tirent » → « tirer »).
     """
     known = frozenset(lemmas)
+    # (cut, add) after a final « e », then the -ir verbs of the third group (« dément » → « démentir »).
     endings = (("", "r"), ("s", "r"), ("nt", "r"))
+    ir_endings = (("t", "tir"), ("ent", "tir"))
 
     def repair(doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
             if token.lemma_.lower() != lower or token.pos_ != "VERB":
                 continue
-            for cut, add in endings:
-                if lower.endswith("e" + cut):
-                    candidate = lower[: len(lower) - len(cut)] + add
-                    if candidate in known:
-                        token.lemma_ = candidate
-                        break
+            candidates = [lower[: len(lower) - len(cut)] + add for cut, add in endings if lower.endswith("e" + cut)]
+            candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ir_endings if lower.endswith(cut)]
+            for candidate in candidates:
+                if candidate in known:
+                    token.lemma_ = candidate
+                    break
         return doc
 
     return repair

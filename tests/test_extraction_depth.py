@@ -1,0 +1,265 @@
+"""Extraction depth: modality, attribution, coreference, implicit transfers, quantities, values, discourse.
+
+Every sentence here is written for the test (none comes from the evaluation
+texts) and runs through the real French model and the project's rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _qids(actors: list[dict]) -> set[str]:
+    return {a["qid"] or a["label"] for a in actors}
+
+
+def _transfers(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["relation"] in ("supply", "purchase")]
+
+
+def _one(events: list[dict], relation: str = "supply") -> dict:
+    found = [e for e in events if e["relation"] == relation and not e["implicit"]]
+    assert len(found) == 1, events
+    return found[0]
+
+
+# -- modality -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("La Norvège a livré des obus à l'Ukraine.", "asserted"),
+        ("La Norvège aurait livré des obus à l'Ukraine.", "reported"),
+        ("Selon le Guardian, la Norvège a livré des obus à l'Ukraine.", "reported"),
+        ("La Norvège a livré des obus à l'Ukraine, a indiqué le ministre.", "reported"),
+        ("D'après des responsables américains, la Norvège a livré des obus à l'Ukraine.", "reported"),
+        ("La Norvège pourrait livrer des obus à l'Ukraine.", "hypothetical"),
+        ("La Norvège envisage de livrer des obus à l'Ukraine.", "hypothetical"),
+        ("La Norvège livrerait-elle des obus à l'Ukraine ?", "hypothetical"),
+        ("La Norvège livrera des obus à l'Ukraine.", "planned"),
+        ("La Norvège va livrer des obus à l'Ukraine.", "planned"),
+        ("Des obus doivent être livrés à l'Ukraine par la Norvège.", "planned"),
+        ("La Norvège a promis à l'Ukraine des obus.", "planned"),
+        ("La Norvège ne livrera pas d'obus à l'Ukraine.", "negated"),
+        ("La Norvège a refusé de livrer des obus à l'Ukraine.", "negated"),
+        ("La Norvège a démenti avoir livré des obus à l'Ukraine.", "negated"),
+    ],
+)
+def test_modality_follows_the_guidelines_cues(extract, text, modality):
+    assert _one(extract(text))["modality"] == modality
+
+
+def test_adjunct_is_outside_the_scope_of_a_future_verb(extract):
+    text = "Les États-Unis vont refaire leurs stocks après leurs livraisons d'armes à l'Ukraine."
+    event = _one(extract(text))
+    assert event["modality"] == "asserted"
+
+
+# -- attribution ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Selon le Financial Times, la Turquie a vendu des drones à l'Ukraine.", "Financial Times"),
+        ("La Turquie a vendu des drones à l'Ukraine, a déclaré Jane Doe.", "Jane Doe"),
+        ("La Turquie a vendu des drones à l'Ukraine, indique l'agence Reuters.", "Reuters"),
+        ("Le Pentagone a annoncé que les États-Unis livreront des missiles à l'Ukraine.", "Pentagone"),
+    ],
+)
+def test_attribution_keeps_the_named_source(extract, text, source):
+    assert [e["source"] for e in _transfers(extract(text))] == [source]
+
+
+def test_no_source_without_a_reporting_cue(extract):
+    assert _one(extract("La Turquie a livré des drones à l'Ukraine."))["source"] is None
+
+
+def test_a_verb_of_appearance_names_no_source(extract):
+    event = _one(extract("La Corée du Nord semble livrer des armes à la Russie."))
+    assert event["modality"] == "reported"
+    assert event["source"] is None
+
+
+# -- coreference ----------------------------------------------------------------
+
+
+def test_pronoun_subject_resolves_to_the_recent_actor(extract):
+    events = extract("La Corée du Nord multiplie les essais. Elle a livré des obus à la Russie.")
+    event = _one(events)
+    assert _qids(event["suppliers"]) == {"Q423"}
+    assert _qids(event["recipients"]) == {"Q159"}
+
+
+def test_object_clitic_is_not_its_own_clause_subject(extract):
+    events = extract("La Russie manque de munitions. L'Iran lui fournit des drones.")
+    event = _one(events)
+    assert _qids(event["suppliers"]) == {"Q794"}
+    assert _qids(event["recipients"]) == {"Q159"}
+
+
+def test_demonstrative_description_stands_for_a_country(extract):
+    event = _one(extract("La Corée du Nord multiplie les essais. Ce pays a livré des obus à la Russie."))
+    assert _qids(event["suppliers"]) == {"Q423"}
+
+
+def test_the_latter_agrees_in_gender(extract):
+    event = _one(extract("L'Iran soutient la Russie. Ce dernier a livré des drones à Moscou."))
+    assert _qids(event["suppliers"]) == {"Q794"}
+    assert _qids(event["recipients"]) == {"Q159"}
+
+
+def test_possessed_country_is_the_possessor(extract):
+    events = extract("Le président ukrainien a réclamé des livraisons rapides d'armes à son pays.")
+    assert [_qids(e["recipients"]) for e in events] == [{"Q212"}]
+    assert events[0]["relation"] == "request"
+
+
+def test_epithet_from_the_vocabulary(extract):
+    event = _one(extract("Le royaume ermite a vendu des roquettes à la Russie."), "purchase")
+    assert _qids(event["suppliers"]) == {"Q423"}
+
+
+def test_demonstrative_generic_item_stands_for_the_named_system(extract):
+    text = "La Russie a reçu des drones Shahed. On ignore à quel prix l'Iran vend ces armes à la Russie."
+    events = _transfers(extract(text))
+    assert [i["label"] for i in events[-1]["items"]] == ["Shahed"]
+
+
+# -- implicit transfers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Russie a utilisé des drones iraniens contre Odessa.",
+        "La Russie a tiré des drones en provenance d'Iran sur Kharkiv.",
+        "L'armée russe emploie des drones de fabrication iranienne.",
+    ],
+)
+def test_origin_and_user_imply_a_supply(extract, text):
+    events = extract(text)
+    use = [e for e in events if e["relation"] == "use"]
+    implicit = [e for e in events if e["relation"] == "supply" and e["implicit"]]
+    assert use and implicit, events
+    assert _qids(implicit[0]["suppliers"]) == {"Q794"}
+    assert _qids(implicit[0]["recipients"]) == {"Q159"}
+
+
+def test_use_without_origin_implies_nothing(extract):
+    events = extract("La Russie a utilisé des drones contre Odessa.")
+    assert not [e for e in events if e["implicit"]]
+
+
+# -- quantities and values ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "quantity_text"),
+    [
+        ("La Corée du Nord a livré 3 millions d'obus à la Russie.", 3000000, "3 millions"),
+        ("La Corée du Nord a livré 20 000 obus à la Russie.", 20000, "20 000"),
+        ("La Corée du Nord a livré 6 700 obus à la Russie.", 6700, "6 700"),
+        ("La Corée du Nord a livré une trentaine de canons à la Russie.", 30, "une trentaine"),
+        ("La Corée du Nord a livré des millions d'obus à la Russie.", "millions", "millions"),
+        ("La Corée du Nord a livré 2,3 millions d'obus à la Russie.", 2300000, "2,3 millions"),
+        ("La Corée du Nord a livré un total de 60 missiles à la Russie.", 60, "60"),
+    ],
+)
+def test_french_numbers_are_normalised(extract, text, quantity, quantity_text):
+    item = _one(extract(text))["items"][0]
+    assert item["quantity"] == quantity
+    assert item["quantity_text"] == quantity_text
+
+
+def test_rates_keep_their_unit(extract):
+    events = extract("La Russie tire jusqu'à 20 000 obus par jour.")
+    item = [e for e in events if e["relation"] == "use"][0]["items"][0]
+    assert item["quantity"] == 20000
+    assert item["quantity_text"] == "20 000 par jour"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Le Pentagone a signé un contrat de 552 millions de dollars pour acheter des obus à la Corée du Sud.",
+            {"amount": 552000000, "currency": "USD"},
+        ),
+        (
+            "L'Union européenne a financé l'armée ukrainienne à hauteur de 500 millions d'euros.",
+            {"amount": 500000000, "currency": "EUR"},
+        ),
+    ],
+)
+def test_money_becomes_a_value(extract, text, value):
+    assert [e["value"] for e in _transfers(extract(text))] == [value]
+
+
+def test_price_per_unit_is_not_the_value(extract):
+    events = extract("L'Iran a vendu des drones à la Russie, à 20 000 dollars par unité.")
+    assert [e["value"] for e in _transfers(events)] == [None]
+
+
+# -- parties --------------------------------------------------------------------
+
+
+def test_group_keeps_its_named_members(extract):
+    event = _one(extract("Plusieurs pays, notamment la Suède et la Norvège, ont livré des obus à l'Ukraine."))
+    assert {"Q34", "Q20"} <= _qids(event["suppliers"])
+    assert any(a["qid"] is None for a in event["suppliers"])
+
+
+def test_group_with_dont_and_funding(extract):
+    event = _one(extract("L'armée ukrainienne a été financée par douze pays, dont l'Espagne et le Canada."))
+    assert {"Q29", "Q16"} <= _qids(event["suppliers"])
+    assert [i["category"] for i in event["items"]] == ["funding"]
+
+
+def test_unnamed_party_is_kept_without_id(extract):
+    event = _one(extract("Rien ne peut empêcher les alliés de la Russie de lui fournir des armes."))
+    assert [a["qid"] for a in event["suppliers"]] == [None]
+    assert _qids(event["recipients"]) == {"Q159"}
+
+
+def test_transfer_asked_for_is_a_request_with_its_parties(extract):
+    events = extract("Le ministre a exhorté l'Allemagne à autoriser la fourniture de chars Leopard à l'Ukraine.")
+    assert [e["relation"] for e in events] == ["request"]
+    assert _qids(events[0]["suppliers"]) == {"Q183"}
+    assert _qids(events[0]["recipients"]) == {"Q212"}
+
+
+def test_idiom_is_not_a_transfer(extract):
+    assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
+
+
+# -- discourse ------------------------------------------------------------------
+
+
+def test_unstated_recipient_comes_from_the_same_supplier_earlier(extract):
+    text = "Le Danemark enverra des chars en Ukraine. Le Danemark prévoit aussi d'envoyer des drones."
+    events = _transfers(extract(text))
+    assert [_qids(e["recipients"]) for e in events] == [{"Q212"}, {"Q212"}]
+
+
+def test_event_with_no_party_borrows_both_from_the_one_before(extract):
+    text = "La Suède a livré des canons à l'Ukraine. Les premières livraisons de canons sont attendues en mars."
+    events = _transfers(extract(text))
+    assert len(events) == 2
+    assert _qids(events[1]["suppliers"]) == {"Q34"}
+    assert _qids(events[1]["recipients"]) == {"Q212"}
+
+
+def test_money_does_not_lend_its_donors_to_shells(extract):
+    text = (
+        "L'initiative a été financée par la Suède et le Canada au profit de l'Ukraine. "
+        "Des obus sont arrivés en Ukraine."
+    )
+    events = _transfers(extract(text))
+    shells = [e for e in events if e["items"][0]["category"] == "ammunition"]
+    assert all(not ({"Q34", "Q16"} & _qids(e["suppliers"])) for e in shells)
+
+
+def test_no_party_and_nothing_before_is_dropped(extract):
+    assert _transfers(extract("Les livraisons d'obus sont attendues en mars.")) == []
