@@ -63,6 +63,7 @@ class Extractor:
         self.attribution = AttributionFinder()
         self.idioms = IdiomFinder()
         self._broad = set(load_data("grammar")["coreference"]["broad_item_categories"])
+        self._party_labels: dict[str, dict[str, str]] = load_data("grammar")["party_labels"]
         self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
         self._markers = {
             rule.id: {
@@ -443,8 +444,23 @@ class Extractor:
             ):
                 words.extend(t for t in child.subtree if t.dep_ not in ("det", "punct") or t.pos_ == "ADP")
         words = [w for w in words if not (w.dep_ == "det" and w.head.i == token.i)]
-        label = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))
-        return Actor(label=label[:80], text=label[:80])
+        french = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))[:80]
+        return Actor(label=self._english_party(token, french), label_fr=french, text=french)
+
+    def _english_party(self, token: Token, french: str) -> str:
+        """An English label like the vocabulary's (« 18 pays » → 18 countries), else the French words."""
+        nouns: dict[str, str] = self._party_labels["nouns"]
+        modifiers: dict[str, str] = self._party_labels["modifiers"]
+        noun = nouns.get(token.lower_) or nouns.get(token.lemma_.lower())
+        if noun is None:
+            return french
+        before = [c.text for c in token.children if c.dep_ == "nummod" and c.like_num]
+        before += [
+            modifiers[c.lower_]
+            for c in sorted(token.children, key=lambda t: t.i)
+            if c.dep_ in ("amod", "det", "nmod", "compound") and c.lower_ in modifiers
+        ]
+        return " ".join([*before, noun])
 
     def _item(self, iri: str, text: str, quantity: int | str | None, quantity_text: str | None) -> Item:
         entry = self.vocabulary.items[iri]
