@@ -79,11 +79,14 @@ def test_cli_build_is_byte_identical_across_runs_and_hash_seeds(built, corpus: P
 def test_cli_build_one_named_graph_per_document(built):
     from rdflib import Dataset
 
+    from kg.rdf import FACTS_GRAPH
+
     out, _ = built
     dataset = Dataset()
     dataset.parse(out / "graph.trig", format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert len(names) == 6  # five seeds + the good JSONL article
+    assert str(FACTS_GRAPH) in names
+    assert len(names - {str(FACTS_GRAPH)}) == 6  # five seeds + the good JSONL article
 
 
 def test_cli_extract_writes_stdout_jsonl_and_logs_to_stderr(tmp_path: Path):

@@ -507,9 +507,7 @@ def test_trig_round_trip_default_graph_and_blank_nodes() -> None:
     assert_same_dataset(dataset, parsed)
 
 
-@pytest.mark.parametrize(
-    "iri", ["http://example.org/a b", 'http://example.org/{x}|^`<>"', "http://ex.org/é\\"]
-)
+@pytest.mark.parametrize("iri", ["http://example.org/a b", 'http://example.org/{x}|^`<>"', "http://ex.org/é\\"])
 def test_trig_round_trip_escapes_bad_iris(iri: str) -> None:
     # rdflib's isomorphism check cannot handle such IRIs; ground quads compare as sets.
     dataset = Dataset()
@@ -553,9 +551,7 @@ def test_trig_bytes_identical_across_hash_seeds() -> None:
     outputs = []
     for seed in ("1", "2", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run(
-            [sys.executable, "-c", script], env=env, capture_output=True, check=True, cwd=REPO
-        )
+        result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, check=True, cwd=REPO)
         outputs.append(result.stdout)
     assert outputs[0]
     assert outputs[0] == outputs[1] == outputs[2]
@@ -570,6 +566,410 @@ def test_trig_write_is_atomic_and_exact(dataset: Dataset, tmp_path: Path) -> Non
     assert written == target
     assert target.read_bytes() == dumps_trig(dataset).encode("utf-8")
     assert sorted(p.name for p in folder.iterdir()) == ["graph.trig"]
+
+
+# --- facts --------------------------------------------------------------------
+
+NATO = Actor(label="NATO", qid="Q7184")
+ALLIES = Actor(label="ses alliés")
+FACT_TEXTS = {
+    "fait-1.txt": (
+        "La Corée du Nord a livré des drones Shahed à la Russie. "
+        "Pyongyang a encore expédié des Shahed vers Moscou. "
+        "D'après Reuters, l'Iran aurait vendu des obus à la Russie."
+    ),
+    "fait-2.txt": (
+        "En janvier, la Corée du Nord a fourni des drones Shahed à la Russie. "
+        "Selon Le Monde, l'Iran aurait vendu des obus à l'armée russe."
+    ),
+    "fait-3.txt": "La Corée du Nord dément avoir livré le moindre drone Shahed à la Russie.",
+}
+FACT_ARTICLES = (
+    Article(id="fait-1.txt", text=FACT_TEXTS["fait-1.txt"], date="2024-02"),
+    Article(id="fait-2.txt", text=FACT_TEXTS["fait-2.txt"], date="2024-01-20"),
+    Article(id="fait-3.txt", text=FACT_TEXTS["fait-3.txt"], date="2024-03-05"),
+)
+FACT_DOCS = {a.id: document_iri(a.id) for a in FACT_ARTICLES}
+
+
+def fact_event(doc: str, fragment: str, **changes: object) -> Event:
+    """North Korea supplies Shahed drones to Russia, asserted, in `fragment` of `doc`: each test varies it."""
+    sentence, start, end = _sentence(FACT_TEXTS[doc], fragment)
+    base = Event(
+        doc=doc,
+        sentence=sentence,
+        start=start,
+        end=end,
+        relation="supply",
+        suppliers=(NORTH_KOREA,),
+        recipients=(RUSSIA,),
+        items=(SHAHED,),
+        modality="asserted",
+        rule="supply-verb",
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def fact_events() -> list[Event]:
+    """Shahed supplies asserted in two articles (three sentences), denied in a third; a purchase reported by two."""
+    shells = {"relation": "purchase", "suppliers": (IRAN,), "items": (SHELLS,), "modality": "reported"}
+    return [
+        fact_event("fait-1.txt", "La Corée du Nord a livré des drones Shahed à la Russie."),
+        # A second rule on the same sentence: one more event, not one more mention.
+        fact_event("fait-1.txt", "La Corée du Nord a livré des drones Shahed à la Russie.", rule="supply-noun"),
+        fact_event(
+            "fait-1.txt",
+            "Pyongyang a encore expédié des Shahed vers Moscou.",
+            items=(dataclasses.replace(SHAHED, quantity=None),),
+        ),
+        fact_event(
+            "fait-1.txt", "D'après Reuters, l'Iran aurait vendu des obus à la Russie.", source="Reuters", **shells
+        ),
+        fact_event(
+            "fait-2.txt", "En janvier, la Corée du Nord a fourni des drones Shahed à la Russie.", rule="supply-fournir"
+        ),
+        fact_event(
+            "fait-2.txt", "Selon Le Monde, l'Iran aurait vendu des obus à l'armée russe.", source="Le Monde", **shells
+        ),
+        fact_event("fait-3.txt", FACT_TEXTS["fait-3.txt"], modality="negated"),
+    ]
+
+
+@pytest.fixture
+def fact_dataset(vocabulary: Graph) -> Dataset:
+    return build_dataset(FACT_ARTICLES, fact_events(), vocabulary)
+
+
+def facts_of(dataset: Dataset) -> dict[tuple, URIRef]:
+    """Fact IRI by (relation class, supplier, recipient, item type, category, modality); None for an absent side."""
+    graph = dataset.graph(FACTS_GRAPH)
+    out = {}
+    for fact in set(graph.subjects(RDF.type, KG.Fact)):
+        (relation,) = set(graph.objects(fact, RDF.type)) - {KG.Fact}
+        key = (
+            relation,
+            *(graph.value(fact, p) for p in (KG.supplier, KG.recipient, KG.itemType, KG.category, KG.modality)),
+        )
+        assert key not in out, key
+        out[key] = fact
+    return out
+
+
+SHAHED_SUPPLY = (KG.Supply, ACTOR.north_korea, ACTOR.russia, ITEM.shahed, CAT.drone, KG.asserted)
+SHAHED_DENIAL = SHAHED_SUPPLY[:-1] + (KG.negated,)
+SHELL_PURCHASE = (KG.Purchase, ACTOR.iran, ACTOR.russia, None, CAT.ammunition, KG.reported)
+
+
+def readme_query(title: str) -> str:
+    """The README's SPARQL block whose comment line is `# <title>`: the documented queries are the tested ones."""
+    blocks = re.findall(r"```sparql\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    (query,) = [b for b in blocks if f"\n# {title}\n" in b]
+    return query
+
+
+def run_query(engine: str, trig: str, query: str) -> set[tuple[str | None, ...]]:
+    """Rows of `query` over the TriG text, terms as plain strings, with rdflib or Oxigraph."""
+    if engine == "rdflib":
+        result = Dataset().parse(data=trig, format="trig").query(query)
+        return {tuple(None if term is None else str(term) for term in row) for row in result}  # type: ignore[union-attr]
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    store = pyoxigraph.Store()
+    store.load(trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+    solutions = store.query(query)
+    names = [v.value for v in solutions.variables]
+    return {tuple(None if row[n] is None else row[n].value for n in names) for row in solutions}
+
+
+def test_facts_live_in_their_own_graph(fact_dataset: Dataset) -> None:
+    facts = fact_dataset.graph(FACTS_GRAPH)
+    assert set(facts.subjects(RDF.type, KG.Fact)) == set(facts.subjects())
+    for doc in FACT_DOCS.values():
+        assert not list(fact_dataset.graph(doc).subjects(RDF.type, KG.Fact))
+
+
+def test_facts_one_per_claim_across_documents(fact_dataset: Dataset, vocabulary: Graph) -> None:
+    facts = facts_of(fact_dataset)
+    assert set(facts) == {SHAHED_SUPPLY, SHAHED_DENIAL, SHELL_PURCHASE}
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    supply = facts[SHAHED_SUPPLY]
+    derived = set(graph.objects(supply, PROV.wasDerivedFrom))
+    assert derived == {event_iri(e, vocabulary) for e in fact_events()[:3] + fact_events()[4:5]}
+    assert graph.value(supply, KG.sourceCount) == Literal(2, datatype=XSD.integer)
+    assert graph.value(supply, KG.mentionCount) == Literal(3, datatype=XSD.integer)
+    denial = facts[SHAHED_DENIAL]
+    assert set(graph.objects(denial, PROV.wasDerivedFrom)) == {event_iri(fact_events()[-1], vocabulary)}
+    assert graph.value(denial, KG.sourceCount) == Literal(1, datatype=XSD.integer)
+
+
+def test_facts_derivations_are_the_events_of_each_document(fact_dataset: Dataset) -> None:
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    supply = facts_of(fact_dataset)[SHAHED_SUPPLY]
+    docs = {
+        name
+        for event in graph.objects(supply, PROV.wasDerivedFrom)
+        for name, doc in FACT_DOCS.items()
+        if (event, RDF.type, KG.Event) in fact_dataset.graph(doc)
+    }
+    assert docs == {"fait-1.txt", "fait-2.txt"}
+
+
+def test_facts_first_and_last_dates_keep_their_types(fact_dataset: Dataset) -> None:
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    facts = facts_of(fact_dataset)
+    supply, denial = facts[SHAHED_SUPPLY], facts[SHAHED_DENIAL]
+    assert graph.value(supply, KG.firstDate) == Literal("2024-01-20", datatype=XSD.date)
+    assert graph.value(supply, KG.lastDate) == Literal("2024-02", datatype=XSD.gYearMonth)
+    assert (
+        graph.value(denial, KG.firstDate)
+        == graph.value(denial, KG.lastDate)
+        == Literal("2024-03-05", datatype=XSD.date)
+    )
+
+
+def test_facts_without_a_typed_date_have_no_dates(vocabulary: Graph) -> None:
+    undated = (Article(id="sans-date.txt", text="Texte sans date."),)
+    event = supply_event(doc="sans-date.txt", date="au printemps")
+    facts = build_dataset(undated, [event], vocabulary).graph(FACTS_GRAPH)
+    assert len(set(facts.subjects(RDF.type, KG.Fact))) == 1
+    assert not list(facts.objects(None, KG.firstDate)) and not list(facts.objects(None, KG.lastDate))
+
+
+def test_facts_collect_distinct_named_sources(fact_dataset: Dataset) -> None:
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    facts = facts_of(fact_dataset)
+    assert set(graph.objects(facts[SHELL_PURCHASE], KG.source)) == {Literal("Reuters"), Literal("Le Monde")}
+    assert graph.value(facts[SHELL_PURCHASE], KG.sourceCount) == Literal(2, datatype=XSD.integer)
+    assert not list(graph.objects(facts[SHAHED_SUPPLY], KG.source))
+
+
+def test_facts_explode_several_actors_and_items(vocabulary: Graph) -> None:
+    event = supply_event(suppliers=(FRANCE, NATO), recipients=(UKRAINE,), items=(SHELLS, SHAHED))
+    facts = facts_of(build_dataset(ARTICLES, [event], vocabulary))
+    expected = {
+        (KG.Supply, supplier, ACTOR.ukraine, item_type, category, KG.asserted)
+        for supplier in (ACTOR.france, ACTOR.nato)
+        for item_type, category in ((None, CAT.ammunition), (ITEM.shahed, CAT.drone))
+    }
+    assert set(facts) == expected
+
+
+def test_facts_empty_side_is_absent_and_kept_apart(vocabulary: Graph) -> None:
+    named = fact_event("fait-1.txt", "La Corée du Nord a livré des drones Shahed à la Russie.")
+    unnamed = fact_event(
+        "fait-2.txt", "En janvier, la Corée du Nord a fourni des drones Shahed à la Russie.", suppliers=()
+    )
+    dataset = build_dataset(FACT_ARTICLES, [named, unnamed], vocabulary)
+    facts = facts_of(dataset)
+    assert set(facts) == {SHAHED_SUPPLY, (KG.Supply, None, *SHAHED_SUPPLY[2:])}
+    anonymous = facts[(KG.Supply, None, *SHAHED_SUPPLY[2:])]
+    assert (anonymous, KG.supplier, None) not in dataset.graph(FACTS_GRAPH)
+
+
+def test_facts_unnamed_actors_stay_in_their_document(vocabulary: Graph) -> None:
+    events = [
+        fact_event("fait-1.txt", "Pyongyang a encore expédié des Shahed vers Moscou.", suppliers=(ALLIES,)),
+        fact_event(
+            "fait-2.txt", "En janvier, la Corée du Nord a fourni des drones Shahed à la Russie.", suppliers=(ALLIES,)
+        ),
+    ]
+    dataset = build_dataset(FACT_ARTICLES, events, vocabulary)
+    graph = dataset.graph(FACTS_GRAPH)
+    facts = facts_of(dataset)
+    assert {key[1] for key in facts} == {KGD["actor/fait-1.txt/ses-allies"], KGD["actor/fait-2.txt/ses-allies"]}
+    assert set(graph.objects(None, KG.sourceCount)) == {Literal(1, datatype=XSD.integer)}
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_facts_readme_query_corroborated_by_two_sources(fact_dataset: Dataset, engine: str) -> None:
+    rows = run_query(engine, dumps_trig(fact_dataset), readme_query("Facts corroborated by two or more sources"))
+    facts = facts_of(fact_dataset)
+    found = {(row[0], row[2], row[4], row[5], row[6]) for row in rows}
+    assert found == {
+        (str(facts[SHAHED_SUPPLY]), str(ACTOR.north_korea), str(ITEM.shahed), str(KG.asserted), "2"),
+        (str(facts[SHELL_PURCHASE]), str(ACTOR.iran), None, str(KG.reported), "2"),
+    }
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_facts_readme_query_asserted_in_one_article_denied_in_another(fact_dataset: Dataset, engine: str) -> None:
+    rows = run_query(engine, dumps_trig(fact_dataset), readme_query("Asserted in one article and denied in another"))
+    claim = (str(KG.Supply), str(ACTOR.north_korea), str(ACTOR.russia), str(ITEM.shahed))
+    assert rows == {
+        (*claim, str(FACT_DOCS["fait-1.txt"]), str(FACT_DOCS["fait-3.txt"])),
+        (*claim, str(FACT_DOCS["fait-2.txt"]), str(FACT_DOCS["fait-3.txt"])),
+    }
+
+
+def test_facts_denial_in_the_same_article_is_not_paired(vocabulary: Graph) -> None:
+    events = [
+        fact_event("fait-1.txt", "La Corée du Nord a livré des drones Shahed à la Russie."),
+        fact_event("fait-1.txt", "Pyongyang a encore expédié des Shahed vers Moscou.", modality="negated"),
+    ]
+    dataset = build_dataset(FACT_ARTICLES, events, vocabulary)
+    assert len(facts_of(dataset)) == 2
+    assert not run_query("rdflib", dumps_trig(dataset), readme_query("Asserted in one article and denied in another"))
+
+
+def test_facts_recomputed_after_replacing_a_document_graph(fact_dataset: Dataset) -> None:
+    fact_dataset.remove_graph(fact_dataset.graph(FACT_DOCS["fait-2.txt"]))
+    add_facts(fact_dataset)
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    facts = facts_of(fact_dataset)
+    assert set(facts) == {SHAHED_SUPPLY, SHAHED_DENIAL, SHELL_PURCHASE}
+    assert graph.value(facts[SHAHED_SUPPLY], KG.sourceCount) == Literal(1, datatype=XSD.integer)
+    assert graph.value(facts[SHAHED_SUPPLY], KG.mentionCount) == Literal(2, datatype=XSD.integer)
+    assert graph.value(facts[SHAHED_SUPPLY], KG.firstDate) == Literal("2024-02", datatype=XSD.gYearMonth)
+    assert set(graph.objects(facts[SHELL_PURCHASE], KG.source)) == {Literal("Reuters")}
+
+
+def test_facts_iris_depend_on_the_claim_only(fact_dataset: Dataset, vocabulary: Graph) -> None:
+    alone = build_dataset(FACT_ARTICLES[2:], fact_events()[-1:], vocabulary)
+    assert facts_of(alone)[SHAHED_DENIAL] == facts_of(fact_dataset)[SHAHED_DENIAL]
+    assert facts_of(fact_dataset)[SHAHED_DENIAL] != facts_of(fact_dataset)[SHAHED_SUPPLY]
+
+
+def test_facts_graph_same_bytes_whatever_the_order(vocabulary: Graph) -> None:
+    first = build_dataset(FACT_ARTICLES, fact_events(), vocabulary)
+    second = build_dataset(list(reversed(FACT_ARTICLES)), list(reversed(fact_events())), vocabulary)
+    text = dumps_trig(first)
+    assert "kgd:facts {" in text
+    assert text == dumps_trig(second)
+
+
+def test_facts_validate_conforms(fact_dataset: Dataset, ontology_dir: Path) -> None:
+    conforms, report = validate(fact_dataset, ontology_dir)
+    assert conforms, report
+
+
+def _fact_nodes(dataset: Dataset) -> list[URIRef]:
+    return sorted(dataset.graph(FACTS_GRAPH).subjects(RDF.type, KG.Fact))
+
+
+def _drop_source_count(dataset: Dataset) -> None:
+    dataset.remove((None, KG.sourceCount, None, FACTS_GRAPH))
+
+
+def _more_sources_than_mentions(dataset: Dataset) -> None:
+    graph = dataset.graph(FACTS_GRAPH)
+    for fact in _fact_nodes(dataset):
+        graph.set((fact, KG.sourceCount, Literal(99, datatype=XSD.integer)))
+
+
+def _second_supplier(dataset: Dataset) -> None:
+    dataset.graph(FACTS_GRAPH).add((_fact_nodes(dataset)[0], KG.supplier, ACTOR.france))
+
+
+def _no_derivation(dataset: Dataset) -> None:
+    dataset.remove((None, PROV.wasDerivedFrom, None, FACTS_GRAPH))
+
+
+def _untyped_count(dataset: Dataset) -> None:
+    graph = dataset.graph(FACTS_GRAPH)
+    graph.set((_fact_nodes(dataset)[0], KG.mentionCount, Literal("3")))
+
+
+def _second_relation(dataset: Dataset) -> None:
+    dataset.graph(FACTS_GRAPH).add((_fact_nodes(dataset)[0], RDF.type, KG.Use))
+
+
+@pytest.mark.parametrize(
+    "breaker",
+    [
+        _drop_source_count,
+        _more_sources_than_mentions,
+        _second_supplier,
+        _no_derivation,
+        _untyped_count,
+        _second_relation,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_facts_validate_fails_on_broken_fact(fact_dataset: Dataset, ontology_dir: Path, breaker) -> None:
+    breaker(fact_dataset)
+    conforms, report = validate(fact_dataset, ontology_dir)
+    assert not conforms
+    assert "Conforms: False" in report
+
+
+# --- value --------------------------------------------------------------------
+
+CONTRACT_TEXT = "L'Égypte a acheté à la France des drones pour 552 millions de dollars."
+CONTRACT_ARTICLES = (Article(id="contrat.txt", text=CONTRACT_TEXT, date="2024-05"),)
+
+
+def contract_event(value: Value | None) -> Event:
+    return Event(
+        doc="contrat.txt",
+        sentence=CONTRACT_TEXT,
+        start=0,
+        end=len(CONTRACT_TEXT),
+        relation="purchase",
+        suppliers=(FRANCE,),
+        recipients=(Actor(label="Égypte", qid="Q79"),),
+        items=(Item(label="drone", category="drone"),),
+        modality="asserted",
+        rule="purchase-verb",
+        value=value,
+    )
+
+
+VALUE_QUERY = """
+PREFIX kg: <https://w3id.org/kg-arms/ontology#>
+SELECT ?amount ?currency WHERE { GRAPH ?doc { ?event a kg:Event ; kg:value ?amount ; kg:currency ?currency } }
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Value(552_000_000, "USD", "552 millions de dollars"), Decimal("552000000")),
+        (Value(1.5e9, "EUR", "1,5 milliard d'euros"), Decimal("1500000000")),
+        (Value(2.75, "EUR", "2,75 euros"), Decimal("2.75")),
+    ],
+    ids=["int", "float-with-exponent", "fraction"],
+)
+def test_value_round_trips_through_trig(vocabulary: Graph, value: Value, expected: Decimal) -> None:
+    trig = dumps_trig(build_dataset(CONTRACT_ARTICLES, [contract_event(value)], vocabulary))
+    rows = list(Dataset().parse(data=trig, format="trig").query(VALUE_QUERY))
+    assert len(rows) == 1
+    amount, currency = rows[0]  # type: ignore[misc]
+    assert amount.datatype == XSD.decimal and "e" not in str(amount).lower()
+    assert amount.toPython() == expected
+    assert str(currency) == value.currency
+
+
+def test_value_absent_without_value(vocabulary: Graph) -> None:
+    dataset = build_dataset(CONTRACT_ARTICLES, [contract_event(None)], vocabulary)
+    assert not list(union(dataset).objects(None, KG.value))
+    assert not list(union(dataset).objects(None, KG.currency))
+
+
+def test_value_conforms(vocabulary: Graph, ontology_dir: Path) -> None:
+    dataset = build_dataset(CONTRACT_ARTICLES, [contract_event(Value(552_000_000, "USD"))], vocabulary)
+    conforms, report = validate(dataset, ontology_dir)
+    assert conforms, report
+
+
+@pytest.mark.parametrize(
+    "value", [Value(552_000_000, "dollars"), Value(-5, "EUR")], ids=["currency-not-iso", "negative"]
+)
+def test_value_validate_fails_on_bad_value(vocabulary: Graph, ontology_dir: Path, value: Value) -> None:
+    dataset = build_dataset(CONTRACT_ARTICLES, [contract_event(value)], vocabulary)
+    conforms, report = validate(dataset, ontology_dir)
+    assert not conforms, report
+
+
+def test_value_validate_fails_on_currency_alone(vocabulary: Graph, ontology_dir: Path) -> None:
+    dataset = build_dataset(CONTRACT_ARTICLES, [contract_event(Value(552_000_000, "USD"))], vocabulary)
+    dataset.remove((None, KG.value, None, None))
+    conforms, report = validate(dataset, ontology_dir)
+    assert not conforms, report
+
+
+@pytest.mark.parametrize("amount", [float("nan"), float("inf")])
+def test_value_rejects_non_finite_amounts(amount: float) -> None:
+    with pytest.raises(ValueError, match="contrat.txt"):
+        build_dataset(CONTRACT_ARTICLES, [contract_event(Value(amount, "USD"))])
 
 
 # --- namespace and ontology ---------------------------------------------------
