@@ -325,8 +325,7 @@ class Extractor:
             seen.add(mention.start)
             root = doc[mention.start : mention.end].root
             if mention.kind == "item":
-                entry = self.vocabulary.items[mention.iris[0]]
-                if not entry.generic:
+                if not self.vocabulary.items[mention.iris[0]].generic:
                     self.coreference.remember_item(self._item(mention.iris[0], root.text, None, None), root)
                 continue
             if mention.kind != "actor":
