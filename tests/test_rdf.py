@@ -93,24 +93,30 @@ def _sentence(text: str, fragment: str) -> tuple[str, int, int]:
     return fragment, start, start + len(fragment)
 
 
-def supply_event(**changes: object) -> Event:
-    """North Korea -> Russia, shells: the base event each test varies."""
-    sentence, start, end = _sentence(TEXT_1, "La Corée du Nord a livré des millions d'obus à la Russie.")
-    trigger_start = TEXT_1.index("livré")
+def _north_korea_supplies_russia(doc: str, text: str, fragment: str, item: Item, /, **changes: object) -> Event:
+    """North Korea -> Russia, asserted, in `fragment` of `text`: the base event tests vary."""
+    sentence, start, end = _sentence(text, fragment)
     base = Event(
-        doc="001.txt",
+        doc=doc,
         sentence=sentence,
         start=start,
         end=end,
         relation="supply",
         suppliers=(NORTH_KOREA,),
         recipients=(RUSSIA,),
-        items=(SHELLS,),
+        items=(item,),
         modality="asserted",
         rule="supply-verb",
-        trigger=((trigger_start, trigger_start + len("livré")),),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def supply_event(**changes: object) -> Event:
+    """North Korea -> Russia, shells: the base event each test varies."""
+    trigger_start = TEXT_1.index("livré")
+    changes.setdefault("trigger", ((trigger_start, trigger_start + len("livré")),))
+    fragment = "La Corée du Nord a livré des millions d'obus à la Russie."
+    return _north_korea_supplies_russia("001.txt", TEXT_1, fragment, SHELLS, **changes)
 
 
 def purchase_event() -> Event:
@@ -594,20 +600,7 @@ FACT_DOCS = {a.id: document_iri(a.id) for a in FACT_ARTICLES}
 
 def fact_event(doc: str, fragment: str, **changes: object) -> Event:
     """North Korea supplies Shahed drones to Russia, asserted, in `fragment` of `doc`: each test varies it."""
-    sentence, start, end = _sentence(FACT_TEXTS[doc], fragment)
-    base = Event(
-        doc=doc,
-        sentence=sentence,
-        start=start,
-        end=end,
-        relation="supply",
-        suppliers=(NORTH_KOREA,),
-        recipients=(RUSSIA,),
-        items=(SHAHED,),
-        modality="asserted",
-        rule="supply-verb",
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return _north_korea_supplies_russia(doc, FACT_TEXTS[doc], fragment, SHAHED, **changes)
 
 
 def fact_events() -> list[Event]:

@@ -112,18 +112,7 @@ class CoreferenceResolver:
             gender = number = None
         else:
             gender = _feature(token, "Gender") or gender
-        here = (self.sentence, token.i)
-        for candidate in reversed(self.history):
-            if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
-                continue
-            if (candidate.actor.iri or candidate.actor.label) in exclude:
-                continue
-            if gender and candidate.gender and gender != candidate.gender:
-                continue
-            if number and candidate.number and number != candidate.number:
-                continue
-            return candidate.actor
-        return None
+        return self._most_recent(token, exclude, gender, number)
 
     def resolve_description(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
         """The actor a definite description stands for: « ce pays », « le régime », « ce dernier »."""
@@ -133,7 +122,9 @@ class CoreferenceResolver:
         if any(c.dep_ in ("nmod", "amod", "appos", "flat:name", "nummod") for c in token.children):
             return None
         lemma, lower = token.lemma_, token.lower_
-        gender = number = None
+        gender: str | None = None
+        number: str | None = None
+        kinds: set[str]
         if lower in self.latter:
             kinds = self.kinds
             gender, number = _feature(token, "Gender"), _feature(token, "Number")
@@ -143,11 +134,24 @@ class CoreferenceResolver:
             kinds = set(self.descriptions.get(lemma) or self.descriptions[lower])
         else:
             return None
+        return self._most_recent(token, exclude, gender, number, kinds)
+
+    def _most_recent(
+        self,
+        token: Token,
+        exclude: set[str] | frozenset[str],
+        gender: str | None,
+        number: str | None,
+        kinds: set[str] | None = None,
+    ) -> Actor | None:
+        """The latest actor named before `token` within the lookback that agrees and is not excluded."""
         here = (self.sentence, token.i)
         for candidate in reversed(self.history):
             if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
                 continue
-            if candidate.actor.kind not in kinds or (candidate.actor.iri or candidate.actor.label) in exclude:
+            if kinds is not None and candidate.actor.kind not in kinds:
+                continue
+            if (candidate.actor.iri or candidate.actor.label) in exclude:
                 continue
             if gender and candidate.gender and gender != candidate.gender:
                 continue
