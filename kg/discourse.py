@@ -6,8 +6,8 @@ premières livraisons sont attendues en mars ». Annotators, and analysts, read
 the second sentence with the parties of the first. This module does the same,
 after all events of one article are known, so it can look both back and ahead.
 
-Only `supply` and `purchase` events are completed (a `use` or `produce` with no
-stated origin or user is a complete statement). The order of preference, each
+`supply` and `purchase` events are completed as below (a `use` with no stated
+origin, or a `produce` with no stated user, is a complete statement). The order of preference, each
 step only when it puts no actor on both sides:
 
 1. the nearest transfer of the article with an actor in common on the known side
@@ -18,7 +18,9 @@ step only when it puts no actor on both sides:
    states it (the article's one recipient or one supplier), when there is exactly one.
 
 An event with neither side stated borrows both from the transfer just before it
-(step 2) or is dropped: with no party at all it is not an edge.
+(step 2) or is dropped: with no party at all it is not an edge. A `use` with no
+stated user takes the receiver of the last transfer or use of the same kind of
+items within the window (what was delivered to Kyiv is fired by Kyiv), or is dropped.
 """
 
 from __future__ import annotations
@@ -72,8 +74,13 @@ class DiscourseContext:
         # Who asks for arms receives them too: requests count for the article's one recipient.
         self._receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
         out: list[Event] = []
-        for item in placed:
+        for index, item in enumerate(placed):
             event = item.event
+            if event.relation == "use" and not event.recipients:
+                user = self._user(event, item, placed[:index])
+                if user is not None:
+                    out.append(user)
+                continue
             if id(item) not in position:
                 out.append(event)
                 continue
@@ -129,6 +136,17 @@ class DiscourseContext:
                     if (actor.iri or actor.label) == key:
                         return replace(event, **{side: (actor,)})
         return event
+
+    def _user(self, event: Event, item: Placed, before: list[Placed]) -> Event | None:
+        """« Washington a expédié des missiles en Ukraine. … s'ils étaient tirés depuis Kherson »:
+        items used with no user stated are used by whoever last received that kind of items."""
+        for candidate in reversed(before):
+            if item.sentence - candidate.sentence > self.window:
+                break
+            if candidate.event.relation in ("supply", "purchase", "use") and candidate.event.recipients:
+                if _same_kind(candidate.event, event):
+                    return replace(event, recipients=candidate.event.recipients)
+        return None
 
     def _fill_both(self, event: Event, k: int, stated: list[Placed]) -> Event | None:
         here = stated[k].sentence

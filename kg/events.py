@@ -28,7 +28,8 @@ from kg.vocabulary import Vocabulary
 # Which side must be named for an event to be worth keeping.
 # Relations that end a noun phrase when looking inside it for names and origins.
 NP_BOUNDARIES = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "appos")
-REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": "recipients", "request": "recipients"}
+# A `use` with no stated user may still get one from the article (kg.discourse); the rest need their side here.
+REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": None, "request": "recipients"}
 
 
 @dataclass(frozen=True)

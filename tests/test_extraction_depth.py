@@ -263,3 +263,14 @@ def test_money_does_not_lend_its_donors_to_shells(extract):
 
 def test_no_party_and_nothing_before_is_dropped(extract):
     assert _transfers(extract("Les livraisons d'obus sont attendues en mars.")) == []
+
+
+def test_use_without_user_is_used_by_the_last_receiver(extract):
+    text = "Les États-Unis ont expédié des missiles en Ukraine. Ces missiles pourraient être tirés depuis Kherson."
+    uses = [e for e in extract(text) if e["relation"] == "use"]
+    assert [_qids(e["recipients"]) for e in uses] == [{"Q212"}]
+    assert uses[0]["modality"] == "hypothetical"
+
+
+def test_use_without_any_user_is_dropped(extract):
+    assert [e for e in extract("Des missiles ont été tirés sur la ville.") if e["relation"] == "use"] == []
