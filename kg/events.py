@@ -197,6 +197,8 @@ class Extractor:
                         continue
                     if slot.markers is not None and arg.marker not in slot.markers:
                         continue
+                    if arg.rel == "topic" and role != "items" and sides[role]:
+                        continue
                     if role == "items":
                         found_items = [
                             f

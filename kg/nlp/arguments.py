@@ -262,6 +262,11 @@ class ArgumentFinder:
         if trigger.pos_ in ("VERB", "AUX"):
             if not any(a.rel in SUBJECTS for a in args):
                 args.extend(self.subject_of(trigger))
+            passive = any(c.dep_ == "aux:pass" for c in trigger.children) or "Pass" in trigger.morph.get("Voice")
+            if passive and trigger.dep_ == "conj" and trigger.head.pos_ in ("VERB", "AUX"):
+                # « La France va produire des obus, et les blindés seront livrés »: the agent left
+                # unsaid in a coordinated passive is the topic of the first clause (rules use it last).
+                args.extend(Argument(a.token, "topic", "") for a in self.subject_of(trigger.head) if a.rel == "nsubj")
             if (
                 trigger.dep_ == "acl"
                 and trigger.morph.get("VerbForm") == ["Part"]
