@@ -94,6 +94,11 @@ class ArgumentFinder:
             dep = child.dep_
             if dep in self.g.skip_deps or dep == "conj":
                 continue
+            if any(g.lower_ == "comme" for g in child.children) or any(
+                g.lower_ == "comme" for a in child.children if a.dep_ == "advmod" for g in a.children
+            ):
+                # « tout comme en Europe », « comme la Pologne »: a comparison or an example, not an argument.
+                continue
             if relations is not None and dep not in relations:
                 continue
             if dep not in self.g.clause_deps and (
