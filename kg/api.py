@@ -6,14 +6,18 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from kg.errors import OutputError, SourceError
 from kg.model import Article, Event
 from kg.paths import ontology_dir
+
+if TYPE_CHECKING:
+    from kg.queries import NamedQuery
 
 log = logging.getLogger("kg")
 
@@ -104,3 +108,52 @@ def build_graph(articles: list[Article], events: list[Event], out: Path, ontolog
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path
+
+
+def build_store(out: Path, graph: Path | None = None, ontology: Path | None = None) -> Path:
+    """Load `OUT/graph.trig` and the vocabularies into the Oxigraph store `OUT/store`, swapped in whole."""
+    from kg.store import build_store as build
+
+    return build(graph or out / "graph.trig", out, ontology or ontology_dir())
+
+
+def open_store(out: Path):  # type: ignore[no-untyped-def]
+    """The store `OUT/store`, read-only (pyoxigraph is imported here)."""
+    from kg.store import open_store as open_read_only
+
+    return open_read_only(out)
+
+
+def named_queries() -> list[NamedQuery]:
+    """The named queries shipped in `kg/queries/`, sorted by name."""
+    from kg.queries import load_named_queries
+
+    return load_named_queries()
+
+
+def bind_query(spec: str, params: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The name and the plain SPARQL text of QUERY (a name, a `.rq` file or SPARQL text) with `params` bound."""
+    from kg.query import resolve_query
+
+    named = resolve_query(spec)
+    return named.name, named.bind(params)
+
+
+def query(
+    out: Path, spec: str, params: Mapping[str, str] | None = None, fmt: str = "table", stream: IO[str] | None = None
+) -> int | None:
+    """Run QUERY with `params` on `OUT/store` and write the results to `stream` (stdout by default).
+
+    The query is bound before the store is opened, so a bad parameter is reported even without a store.
+    Returns the number of rows written, None when the format does not count them.
+    """
+    import sys
+
+    from kg.query import run_query, write_results
+
+    name, sparql = bind_query(spec, params)
+    store = open_store(out)
+    target = stream or sys.stdout
+    results = run_query(store, sparql, origin=name)
+    terminal = bool(getattr(target, "isatty", lambda: False)())
+    return write_results(results, fmt, target, terminal=terminal, origin=name)

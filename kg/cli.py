@@ -1,13 +1,14 @@
 """Command line: arguments in, calls to `kg.api` out, errors turned into one line on stderr.
 
 Exit codes: 0 success; 1 some inputs could not be read (the rest was processed);
-2 usage or configuration error (bad rule file, ontology, output path).
+2 usage or configuration error (bad rule file, ontology, output path, malformed query, no store).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import KgError
+from kg.serve import add_parser as add_serve_parser
 
 EXIT_OK, EXIT_INPUT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 log = logging.getLogger("kg")
@@ -70,7 +72,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     report, articles, events = _extract(args.paths)
     api.write_events(events, out / "events.jsonl")
     graph = api.build_graph(articles, events, out)
-    log.info("%d documents, %d events → %s", report.documents, report.events, graph)
+    store = api.build_store(out, graph)
+    log.info("%d documents, %d events → %s, %s", report.documents, report.events, graph, store)
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
 
 
@@ -93,6 +96,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INPUT_PROBLEMS
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg import api
+    from kg.query import parse_params
+
+    params = parse_params(args.param)
+    if args.print:
+        sys.stdout.write(api.bind_query(args.query, params)[1])
+        return EXIT_OK
+    rows = api.query(Path(args.graph), args.query, params, fmt=args.format)
+    if rows is not None:
+        log.info("%d rows", rows)
+    return EXIT_OK
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from kg import api
+
+    queries = api.named_queries()
+    width = max((len(q.name) for q in queries), default=0)
+    for named in queries:
+        print(f"{named.name:<{width}}  {named.description}")
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from kg.rules.loader import load_rules
 
@@ -112,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", help="JSONL file to write (default: stdout)")
     extract.set_defaults(func=cmd_extract)
 
-    build = sub.add_parser("build", help="extract events and build the RDF graph in OUT/")
+    build = sub.add_parser("build", help="extract events, build the RDF graph and its SPARQL store in OUT/")
     build.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
     build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
     build.set_defaults(func=cmd_build)
@@ -120,6 +147,30 @@ def parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a built graph against the SHACL shapes")
     validate.add_argument("--graph", default="out", help="output folder or TriG file (default: out/)")
     validate.set_defaults(func=cmd_validate)
+
+    query = sub.add_parser(
+        "query",
+        help="run a SPARQL query on the store: a named query, a .rq file or SPARQL text",
+        description="Run a SPARQL query on OUT/store. QUERY is a named query (see kg queries), a path to a .rq "
+        "file, or SPARQL text. Parameters of a named query are $name variables, bound with --param NAME=VALUE.",
+    )
+    query.add_argument("query", metavar="QUERY", help="a named query, a .rq file or SPARQL text")
+    query.add_argument("--graph", default="out", help="output folder of kg build, holding store/ (default: out/)")
+    query.add_argument(
+        "--format",
+        choices=["table", "csv", "tsv", "json"],
+        default="table",
+        help="table (default), csv, tsv or json (SPARQL 1.1 JSON); CONSTRUCT/DESCRIBE give Turtle or N-Triples",
+    )
+    query.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="bind a parameter of the query (repeatable)"
+    )
+    query.add_argument("--print", action="store_true", help="print the SPARQL with parameters bound, do not run it")
+    query.set_defaults(func=cmd_query)
+
+    queries = sub.add_parser("queries", help="list the named queries: name and description")
+    queries.set_defaults(func=cmd_queries)
+    add_serve_parser(sub)
 
     rules = sub.add_parser("rules", help="list the extraction rules")
     rules.set_defaults(func=cmd_rules)
@@ -136,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as exc:
         print(f"kg: {exc.message}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader stopped early (kg query … | head): not an error; keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130

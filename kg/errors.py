@@ -42,3 +42,15 @@ class OutputError(KgError):
     """An output cannot be written."""
 
     code = "E004"
+
+
+class StoreError(KgError):
+    """The Oxigraph store under OUT/store is missing, unreadable or cannot be built."""
+
+    code = "E005"
+
+
+class QueryError(KgError):
+    """A SPARQL query or a named query file is malformed, or a parameter value is refused."""
+
+    code = "E006"

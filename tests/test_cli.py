@@ -87,6 +87,9 @@ def test_cli_build_one_named_graph_per_document(built):
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert str(FACTS_GRAPH) in names
     assert len(names - {str(FACTS_GRAPH)}) == 6  # five seeds + the good JSONL article
+    stored = kg("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--graph", str(out), "--format", "tsv")
+    assert stored.returncode == 0, stored.stderr
+    assert set(stored.stdout.splitlines()[1:]) == names  # the store holds the same graphs
 
 
 def test_cli_extract_writes_stdout_jsonl_and_logs_to_stderr(tmp_path: Path):
@@ -104,7 +107,7 @@ def test_cli_nothing_readable_is_an_error_not_a_traceback(tmp_path: Path):
     assert "Traceback" not in result.stderr and "missing.txt" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["extract", "build", "validate", "rules"])
+@pytest.mark.parametrize("command", ["extract", "build", "validate", "query", "queries", "rules"])
 def test_cli_every_command_has_help(command: str):
     result = kg(command, "--help")
     assert result.returncode == 0 and "usage: kg" in result.stdout

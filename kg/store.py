@@ -1,0 +1,137 @@
+"""The Oxigraph store under OUT/store: the built graph plus the ontology, ready for SPARQL.
+
+Layout. The named graphs are exactly those of OUT/graph.trig (one per document,
+`kgd:doc/<id>`, and `kgd:facts`), so one document's graph can still be replaced
+alone. The default graph holds the schema and the vocabularies (kg.ttl,
+actors.ttl, items.ttl): a query reaches labels and Wikidata ids without a GRAPH
+clause, and `GRAPH ?g { … }` ranges over extracted data only.
+
+The store is built beside the old one and swapped in by renames, so a failed
+build never leaves a half-loaded store behind and readers keep the old one
+until the new one is complete. rdflib still parses, serialises and validates;
+queries run here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import OntologyError, StoreError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+STORE_DIRNAME = "store"
+# Loaded into the default graph, in this order, from the ontology folder.
+VOCABULARY_FILES = ("kg.ttl", "actors.ttl", "items.ttl")
+
+
+def store_path(out: Path) -> Path:
+    """Where the store of the output folder `out` lives."""
+    return Path(out) / STORE_DIRNAME
+
+
+def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
+    """Load `trig_path` and the vocabularies into a fresh store and swap it in as `out/store`.
+
+    Args:
+        trig_path: the dataset, normally `out/graph.trig`; its named graphs are kept.
+        out: the output folder; the store becomes `out/store`.
+        ontology_dir: the folder of kg.ttl, actors.ttl and items.ttl, loaded
+            into the default graph.
+
+    Returns:
+        The store's folder.
+
+    Raises:
+        OntologyError: a vocabulary file is missing.
+        StoreError: the TriG is missing, the TriG or a vocabulary cannot be parsed, or the
+            store cannot be written; the previous store, if any, is left as it was.
+    """
+    target = store_path(out)
+    if not Path(trig_path).is_file():
+        raise StoreError(f"{trig_path}: no graph to load (run kg build first)")
+    vocabularies = [Path(ontology_dir) / name for name in VOCABULARY_FILES]
+    for path in vocabularies:
+        if not path.is_file():
+            raise OntologyError(f"{path}: missing (the store loads {', '.join(VOCABULARY_FILES)})")
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIRNAME}.", suffix=".tmp", dir=out))
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
+    try:
+        _load(temp, Path(trig_path), vocabularies)
+        _swap(temp, target)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot write the store ({_one_line(exc)})") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return target
+
+
+def open_store(out: Path) -> pyoxigraph.Store:
+    """The store of `out`, opened read-only so that any number of readers can share it.
+
+    Raises:
+        StoreError: there is no store under `out` (run `kg build` first) or it cannot be opened.
+    """
+    import pyoxigraph
+
+    path = store_path(out)
+    if not path.is_dir():
+        raise StoreError(f"{path}: no store here (run kg build first)")
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: not a readable store, run kg build again ({_one_line(exc)})") from None
+
+
+def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
+    """Bulk-load everything into a new store in `folder`, then close it so it can be renamed."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(folder))
+    try:
+        sources = [(trig_path, pyoxigraph.RdfFormat.TRIG)]
+        sources += [(path, pyoxigraph.RdfFormat.TURTLE) for path in vocabularies]
+        for path, fmt in sources:
+            try:
+                # Quads keep their graph; the vocabularies' triples go to the default graph.
+                store.bulk_load(path=str(path), format=fmt, to_graph=pyoxigraph.DefaultGraph())
+            except SyntaxError as exc:
+                raise StoreError(f"{path}: cannot load into the store ({_one_line(exc)})") from None
+        # Bulk loading leaves many small files; compacting them once makes every later lookup cheaper.
+        store.optimize()
+        store.flush()
+    finally:
+        # Closing RocksDB happens when the last reference goes; do it before the rename.
+        del store
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put `new` at `target`; the old store is moved aside first and deleted only once `new` is in place.
+
+    Two renames, not one: a directory cannot replace a non-empty one atomically.
+    Between them `target` is briefly absent, never half-written.
+    """
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f"{new.name[: -len('.tmp')]}.old")
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
