@@ -80,10 +80,17 @@ def add_facts(dataset: Dataset) -> Graph:
         single modality cannot be keyed and is left out; SHACL reports it.
     """
     support: dict[_Key, _Support] = {}
+    # One pass over the typing quads: asking each graph for its events scans every
+    # graph's events (rdflib's memory store indexes by triple, not by graph), which
+    # made building facts quadratic in the number of documents.
+    events_by_graph: dict[Node, set[Node]] = {}
+    for event, _, _, context in dataset.quads((None, RDF.type, KG.Event, None)):
+        identifier = getattr(context, "identifier", context)
+        events_by_graph.setdefault(identifier, set()).add(event)
     for graph in dataset.graphs():
         if graph.identifier == FACTS_GRAPH:
             continue
-        for event in set(graph.subjects(RDF.type, KG.Event)):
+        for event in events_by_graph.get(graph.identifier, set()):
             keys = _keys(graph, event)
             if keys:
                 evidence = _evidence(graph, event)
