@@ -52,7 +52,7 @@ def _same_kind(one: Event, other: Event) -> bool:
 
 
 def _keys(actors: Iterable[Actor]) -> set[str]:
-    return {a.iri or a.label for a in actors}
+    return {a.key for a in actors}
 
 
 class DiscourseContext:
@@ -60,7 +60,6 @@ class DiscourseContext:
 
     def __init__(self, window: int) -> None:
         self.window = window
-        self._receivers: list[Placed] = []
 
     def complete(self, placed: list[Placed]) -> list[Event]:
         """The article's events with unstated transfer sides filled, in the same order.
@@ -72,7 +71,7 @@ class DiscourseContext:
         stated = [p for p in placed if p.event.relation in TRANSFER_RELATIONS and not p.event.implicit]
         position = {id(p): k for k, p in enumerate(stated)}
         # Who asks for arms receives them too: requests count for the article's one recipient.
-        self._receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
+        receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
         out: list[Event] = []
         for index, item in enumerate(placed):
             event = item.event
@@ -88,9 +87,9 @@ class DiscourseContext:
             has_suppliers, has_recipients = bool(event.suppliers), bool(event.recipients)
             completed: Event | None = event
             if has_suppliers and not has_recipients:
-                completed = self._fill(event, k, stated, "recipients")
+                completed = self._fill(event, k, stated, "recipients", receivers)
             elif has_recipients and not has_suppliers:
-                completed = self._fill(event, k, stated, "suppliers")
+                completed = self._fill(event, k, stated, "suppliers", receivers)
             elif not has_suppliers and not has_recipients:
                 completed = self._fill_both(event, k, stated)
             if completed is None:
@@ -99,7 +98,7 @@ class DiscourseContext:
             out.append(completed)
         return out
 
-    def _fill(self, event: Event, k: int, stated: list[Placed], side: str) -> Event:
+    def _fill(self, event: Event, k: int, stated: list[Placed], side: str, receivers: list[Placed]) -> Event:
         here = stated[k].sentence
         known_keys = _keys(getattr(event, _OTHER_SIDE[side]))
         others = [(j, p) for j, p in enumerate(stated) if j != k and getattr(p.event, side)]
@@ -127,13 +126,13 @@ class DiscourseContext:
         # is usually left unsaid on purpose (« acheter des obus »).
         if event.relation != "supply":
             return event
-        pool = [p for _, p in others] + (self._receivers if side == "recipients" else [])
+        pool = [p for _, p in others] + (receivers if side == "recipients" else [])
         counts = Counter(key for p in pool for key in _keys(getattr(p.event, side)) if key not in known_keys)
         if len(counts) == 1:
             key = next(iter(counts))
             for p in pool:
                 for actor in getattr(p.event, side):
-                    if (actor.iri or actor.label) == key:
+                    if actor.key == key:
                         return replace(event, **{side: (actor,)})
         return event
 
@@ -159,4 +158,4 @@ class DiscourseContext:
 
     @staticmethod
     def _usable(actors: tuple[Actor, ...], exclude: set[str]) -> tuple[Actor, ...]:
-        return tuple(a for a in actors if (a.iri or a.label) not in exclude)
+        return tuple(a for a in actors if a.key not in exclude)

@@ -51,7 +51,6 @@ class Extractor:
         self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
-        self._absorbed: set[int] = set()  # request verbs of the current sentence turned into requests
         self.matcher = compile_rules(rules, nlp.vocab)
         self.modality = ModalityClassifier()
         if "kg_lemma_repair" not in nlp.pipe_names:
@@ -63,9 +62,10 @@ class Extractor:
         self.coreference = CoreferenceResolver()
         self.attribution = AttributionFinder()
         self.idioms = IdiomFinder()
-        self._broad = set(load_data("grammar")["coreference"]["broad_item_categories"])
-        self._party_labels: dict[str, dict[str, str]] = load_data("grammar")["party_labels"]
-        self._discourse = DiscourseContext(int(load_data("grammar")["discourse_window"]))
+        grammar = load_data("grammar")
+        self._broad = set(grammar["coreference"]["broad_item_categories"])
+        self._party_labels: dict[str, dict[str, str]] = grammar["party_labels"]
+        self._discourse = DiscourseContext(int(grammar["discourse_window"]))
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -152,7 +152,6 @@ class Extractor:
     ) -> list[Event]:
         events: list[tuple[int, Event]] = []
         claimed: set[int] = set()
-        self._absorbed = set()
         idiomatic = self.idioms.tokens(sentence.span)
         # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
         ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
@@ -169,19 +168,31 @@ class Extractor:
                 claimed.update(used)
                 events.extend((nodes["trigger"], e) for e in made)
         # A request verb whose asked-for transfer became a request says nothing more.
+        doc = sentence.span.doc
+        absorbed = {
+            asker.i
+            for trigger_i, e in events
+            if e.relation == "request" and self.rules[e.rule].relation != "request"
+            for asker in (self._asked_for(doc[trigger_i]),)
+            if asker is not None
+        }
         return _dedupe(
-            [
-                e
-                for trigger_i, e in events
-                if not (self.rules[e.rule].relation == "request" and trigger_i in self._absorbed)
-            ]
+            [e for trigger_i, e in events if not (self.rules[e.rule].relation == "request" and trigger_i in absorbed)]
         )
 
     def _fill_roles(
-        self, rule: Rule, nodes: dict[str, int], doc: Doc, mentions: dict[int, Mention]
+        self,
+        rule: Rule,
+        nodes: dict[str, int],
+        doc: Doc,
+        mentions: dict[int, Mention],
+        cache: dict[str, list[Argument]],
     ) -> tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...], set[int]]:
-        """Items, suppliers and recipients of one match; an argument fills at most one role."""
-        cache: dict[str, list[Argument]] = {}
+        """Items, suppliers and recipients of one match; an argument fills at most one role.
+
+        `cache` holds the arguments of each pattern node (with the node itself as `self`),
+        filled here and read again by the caller.
+        """
         used: set[int] = set(nodes.values())
         items: list[FoundItem] = []
         sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
@@ -225,12 +236,11 @@ class Extractor:
     ) -> tuple[list[Event], set[int]]:
         """Events of one rule match, and the tokens they used (so no other rule reuses them)."""
         doc = sentence.span.doc
-        found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions)
+        trigger = doc[nodes["trigger"]]
+        cache: dict[str, list[Argument]] = {}
+        found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions, cache)
         if not found_items and rule.id in self._implied:
-            iri = self._implied[rule.id]
-            found_items = [
-                FoundItem(self._item(iri, doc[nodes["trigger"]].text, None, None), doc[nodes["trigger"]], ())
-            ]
+            found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
         if not found_items:
             return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
@@ -238,18 +248,16 @@ class Extractor:
         if not origins:
             # « emploie des drones de fabrication iranienne »: the parser may hang the
             # origin phrase on the verb instead of the item.
-            trigger_args = self.arguments.arguments(doc[nodes["trigger"]])
+            trigger_args = cache.get("trigger") or self.arguments.arguments(trigger)
             origins = _unique(a for arg in trigger_args for a in self._stated_origin(arg.token, mentions))
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
-        trigger = doc[nodes["trigger"]]
         modality_anchor = trigger
         asker = self._asked_for(trigger) if relation in TRANSFER_RELATIONS else None
         if asker is not None:
             # « Kiev demande à l'OTAN de livrer des armes »: a transfer asked for is a request
             # with the transfer's parties; the one who asks receives when no one else is named.
             relation, modality_anchor = "request", asker
-            self._absorbed.add(asker.i)
             if not recipients:
                 recipients = _unique(
                     a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
@@ -419,7 +427,7 @@ class Extractor:
             return exclude
         for arg in self.arguments.subject_of(token.head):
             if arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
-                exclude.update(a.iri or a.label for a in self.resolve_actors(arg.token, mentions, depth + 1))
+                exclude.update(a.key for a in self.resolve_actors(arg.token, mentions, depth + 1))
         return exclude
 
     def _members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
@@ -595,7 +603,7 @@ def _unique(actors: Iterable[Actor]) -> tuple[Actor, ...]:
     out: list[Actor] = []
     keys: set[str] = set()
     for actor in actors:
-        key = actor.iri or actor.label
+        key = actor.key
         if key not in keys:
             keys.add(key)
             out.append(actor)
@@ -609,8 +617,8 @@ def _dedupe(events: list[Event]) -> list[Event]:
         key = (
             event.relation,
             event.implicit,
-            tuple(a.iri or a.label for a in event.suppliers),
-            tuple(a.iri or a.label for a in event.recipients),
+            tuple(a.key for a in event.suppliers),
+            tuple(a.key for a in event.recipients),
             tuple(i.iri or i.label for i in event.items),
         )
         if key not in seen:

@@ -40,6 +40,11 @@ class Actor:
     label_fr: str | None = None
     text: str | None = None
 
+    @property
+    def key(self) -> str:
+        """Who this is within an article: the vocabulary concept, else the label of an unnamed party."""
+        return self.iri or self.label
+
     def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "qid": self.qid}
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from kg.nlp.arguments import SUBJECTS
 from kg.nlp.pipeline import load_data
 
 # Relations that lead from a noun to the proper name it introduces or carries.
 NAME_DEPS = ("appos", "flat:name", "flat", "nmod", "compound")
 # Dependents that are not part of a short source label.
 DROPPED_DEPS = ("det", "punct", "acl", "acl:relcl", "appos", "conj", "cc", "advmod", "nummod")
+# How an incise (« …, a déclaré X » after the fact) hangs on the clause it reports.
 INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl")
-SUBJECTS = ("nsubj", "nsubj:pass")
 
 
 class AttributionFinder:

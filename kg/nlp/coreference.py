@@ -151,7 +151,7 @@ class CoreferenceResolver:
                 continue
             if kinds is not None and candidate.actor.kind not in kinds:
                 continue
-            if (candidate.actor.iri or candidate.actor.label) in exclude:
+            if candidate.actor.key in exclude:
                 continue
             if gender and candidate.gender and gender != candidate.gender:
                 continue

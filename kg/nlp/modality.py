@@ -11,12 +11,10 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
-from kg.nlp.attribution import is_source_preposition
+from kg.nlp.attribution import INCISE_DEPS, is_source_preposition
 from kg.nlp.pipeline import load_data
 
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
-# How an incise (« a déclaré X » after the fact) hangs on the clause it reports.
-INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl")
 
 
 def _governors(trigger: Token) -> list[Token]:
