@@ -134,7 +134,8 @@ class Extractor:
             by_sentence.setdefault(trigger.sent.start, []).append((rule.id, nodes))
         return by_sentence
 
-    def _voice_ok(self, rule: Rule, trigger: Token) -> bool:
+    def _trigger_ok(self, rule: Rule, trigger: Token) -> bool:
+        """Whether the trigger can fire this rule: a real verb (or noun) in the rule's voice."""
         if trigger.pos_ == "VERB" and any(c.dep_ == "det" for c in trigger.children):
             # « changer la donne »: a verb with a determiner is a noun the tagger got wrong.
             return False
@@ -161,7 +162,7 @@ class Extractor:
             rule = self.rules[rule_id]
             doc = sentence.span.doc
             trigger = doc[nodes["trigger"]]
-            if not self._voice_ok(rule, trigger):
+            if not self._trigger_ok(rule, trigger):
                 continue
             made, used = self._apply(rule, nodes, sentence, mentions)
             if made:
