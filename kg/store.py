@@ -3,8 +3,10 @@
 Layout. The named graphs are exactly those of OUT/graph.trig (one per document,
 `kgd:doc/<id>`, and `kgd:facts`), so one document's graph can still be replaced
 alone. The default graph holds the schema and the vocabularies (kg.ttl,
-actors.ttl, items.ttl): a query reaches labels and Wikidata ids without a GRAPH
-clause, and `GRAPH ?g { … }` ranges over extracted data only.
+actors.ttl, items.ttl) and each actor's lookup keys (kg:lookupKey, its names and
+Wikidata id in lower case, see queries/lookup-keys.ru): a query reaches labels
+and Wikidata ids without a GRAPH clause, and `GRAPH ?g { … }` ranges over
+extracted data only.
 
 The store is built beside the old one and swapped in by renames, so a failed
 build never leaves a half-loaded store behind and readers keep the old one
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 STORE_DIRNAME = "store"
 # Loaded into the default graph, in this order, from the ontology folder.
 VOCABULARY_FILES = ("kg.ttl", "actors.ttl", "items.ttl")
+# Run once the vocabularies are in: kg:lookupKey for every name and Wikidata id of an actor.
+LOOKUP_KEYS_UPDATE = Path(__file__).parent / "queries" / "lookup-keys.ru"
 
 
 def store_path(out: Path) -> Path:
@@ -105,12 +109,18 @@ def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
                 store.bulk_load(path=str(path), format=fmt, to_graph=pyoxigraph.DefaultGraph())
             except SyntaxError as exc:
                 raise StoreError(f"{path}: cannot load into the store ({_one_line(exc)})") from None
+        store.update(lookup_keys_update())
         # Bulk loading leaves many small files; compacting them once makes every later lookup cheaper.
         store.optimize()
         store.flush()
     finally:
         # Closing RocksDB happens when the last reference goes; do it before the rename.
         del store
+
+
+def lookup_keys_update() -> str:
+    """The SPARQL Update that adds kg:lookupKey to the actors of the default graph (any engine can run it)."""
+    return LOOKUP_KEYS_UPDATE.read_text(encoding="utf-8")
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -28,7 +28,9 @@ def corpus(tmp_path_factory) -> Path:
         shutil.copy(path, folder / path.name)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "latin1.txt").write_bytes("Défense".encode("latin-1"))
-    (folder / "bad.jsonl").write_text('{"id": "j1", "text": "La Pologne a livré des chars à l\'Ukraine."}\n{oops\n', encoding="utf-8")
+    (folder / "bad.jsonl").write_text(
+        '{"id": "j1", "text": "La Pologne a livré des chars à l\'Ukraine."}\n{oops\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -55,7 +57,20 @@ def test_cli_build_events_follow_the_guidelines_schema(built):
     events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
     assert events
     for event in events:
-        assert {"doc", "sentence", "relation", "suppliers", "recipients", "items", "modality", "implicit", "rule", "start", "end", "date"} <= set(event)
+        assert {
+            "doc",
+            "sentence",
+            "relation",
+            "suppliers",
+            "recipients",
+            "items",
+            "modality",
+            "implicit",
+            "rule",
+            "start",
+            "end",
+            "date",
+        } <= set(event)
         assert event["relation"] in {"supply", "purchase", "produce", "use", "request"}
         assert event["modality"] in {"asserted", "reported", "hypothetical", "planned", "negated"}
         for actor in event["suppliers"] + event["recipients"]:
@@ -79,14 +94,15 @@ def test_cli_build_is_byte_identical_across_runs_and_hash_seeds(built, corpus: P
 def test_cli_build_one_named_graph_per_document(built):
     from rdflib import Dataset
 
-    from kg.rdf import FACTS_GRAPH
+    from kg.rdf import FACTS_GRAPH, SUMMARIES_GRAPH
 
     out, _ = built
     dataset = Dataset()
     dataset.parse(out / "graph.trig", format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert str(FACTS_GRAPH) in names
-    assert len(names - {str(FACTS_GRAPH)}) == 6  # five seeds + the good JSONL article
+    assert str(SUMMARIES_GRAPH) in names
+    assert len(names - {str(FACTS_GRAPH), str(SUMMARIES_GRAPH)}) == 6  # five seeds + the good JSONL article
     stored = kg("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "--graph", str(out), "--format", "tsv")
     assert stored.returncode == 0, stored.stderr
     assert set(stored.stdout.splitlines()[1:]) == names  # the store holds the same graphs
@@ -118,9 +134,18 @@ def test_cli_seed_transfers_f1_meets_the_bar(tmp_path: Path):
     out = tmp_path / "seeds.jsonl"
     assert kg("extract", str(SHARED_EVAL / "seeds"), "-o", str(out)).returncode == 0
     score = subprocess.run(
-        [sys.executable, str(SHARED_EVAL / "score.py"), str(SHARED_EVAL / "gold" / "seeds.jsonl"), str(out),
-         "--docs", str(SHARED_EVAL / "seeds"), "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(SHARED_EVAL / "score.py"),
+            str(SHARED_EVAL / "gold" / "seeds.jsonl"),
+            str(out),
+            "--docs",
+            str(SHARED_EVAL / "seeds"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     transfers = json.loads(score.stdout)["results"][0]
     assert transfers["f1"] >= 0.75, transfers

@@ -36,19 +36,80 @@ OWN_TEXTS = {
 # The columns of each named query: the contract the query page and scripts rely on.
 COLUMNS = {
     "actors": ["english", "french", "qid", "kinds", "actor"],
-    "contradictions": ["relation", "supplierLabel", "recipientLabel", "categoryLabel", "modality", "affirmedIn",
-                       "affirmedSentence", "deniedIn", "deniedSentence", "affirmed", "denied"],
-    "corroborated": ["relation", "supplierLabel", "recipientLabel", "itemLabel", "categoryLabel", "modality",
-                     "sources", "mentions", "first", "last", "fact"],
-    "edge-modalities": ["supplierLabel", "recipientLabel", "asserted", "reported", "planned", "hypothetical",
-                        "negated", "facts", "supplier", "recipient"],
-    "evidence": ["relation", "modality", "document", "date", "sentence", "start", "trigger", "rule", "source",
-                 "items", "event"],
-    "facts": ["relation", "supplierLabel", "recipientLabel", "itemLabel", "categoryLabel", "sources", "mentions",
-              "first", "last", "fact"],
+    "contradictions": [
+        "relation",
+        "supplierLabel",
+        "recipientLabel",
+        "categoryLabel",
+        "modality",
+        "affirmedIn",
+        "affirmedSentence",
+        "deniedIn",
+        "deniedSentence",
+        "affirmed",
+        "denied",
+    ],
+    "corroborated": [
+        "relation",
+        "supplierLabel",
+        "recipientLabel",
+        "itemLabel",
+        "categoryLabel",
+        "modality",
+        "sources",
+        "mentions",
+        "first",
+        "last",
+        "fact",
+    ],
+    "edge-modalities": [
+        "supplierLabel",
+        "recipientLabel",
+        "asserted",
+        "reported",
+        "planned",
+        "hypothetical",
+        "negated",
+        "facts",
+        "supplier",
+        "recipient",
+    ],
+    "evidence": [
+        "relation",
+        "modality",
+        "document",
+        "date",
+        "sentence",
+        "start",
+        "trigger",
+        "rule",
+        "source",
+        "items",
+        "event",
+    ],
+    "facts": [
+        "relation",
+        "supplierLabel",
+        "recipientLabel",
+        "itemLabel",
+        "categoryLabel",
+        "sources",
+        "mentions",
+        "first",
+        "last",
+        "fact",
+    ],
     "items-by-category": ["categoryLabel", "itemLabel", "events", "documents", "category", "item"],
-    "outflows": ["recipientLabel", "categoryLabel", "itemLabel", "events", "documents", "modalities", "recipient",
-                 "item"],
+    "outflows": [
+        "recipientLabel",
+        "categoryLabel",
+        "itemLabel",
+        "events",
+        "documents",
+        "modalities",
+        "recipient",
+        "item",
+    ],
     "receives": ["categoryLabel", "itemLabel", "events", "documents", "modalities", "category", "item"],
     "second-hand": ["supplierLabel", "viaLabel", "documents", "viaDocuments", "supplier", "via"],
     "silent-documents": ["id", "date", "title", "url", "document"],
@@ -56,12 +117,28 @@ COLUMNS = {
     "timeline": ["month", "transfers", "documents"],
     "top-recipients": ["recipientLabel", "documents", "events", "recipient"],
     "top-suppliers": ["supplierLabel", "documents", "events", "supplier"],
-    "values": ["amount", "currency", "relation", "suppliers", "recipients", "modality", "date", "document",
-               "sentence", "event"],
+    "values": [
+        "amount",
+        "currency",
+        "relation",
+        "suppliers",
+        "recipients",
+        "modality",
+        "date",
+        "document",
+        "sentence",
+        "event",
+    ],
 }
 
 TRANSFERS = {"supply", "purchase", "produce", "use"}
-RELATION_NAME = {"supply": "supply", "purchase": "purchase", "produce": "production", "use": "use", "request": "request"}
+RELATION_NAME = {
+    "supply": "supply",
+    "purchase": "purchase",
+    "produce": "production",
+    "use": "use",
+    "request": "request",
+}
 INJECTIONS = [
     'Russia" } } ; SELECT * WHERE { ?s ?p ?o } #',
     'x") } UNION { GRAPH ?g { ?s ?p ?o } } #',
@@ -182,11 +259,13 @@ def test_query_named_queries_are_plain_sparql_that_rdflib_answers_alike(out: Pat
     from rdflib import Dataset
 
     from kg.paths import ontology_dir
+    from kg.store import lookup_keys_update
 
     dataset = Dataset()
     dataset.parse(out / "graph.trig", format="trig")
     for name in ("kg.ttl", "actors.ttl", "items.ttl"):
         dataset.default_graph.parse(ontology_dir() / name, format="turtle")
+    dataset.update(lookup_keys_update())  # as kg.store.build_store does
 
     def cells(values) -> tuple:
         # GROUP_CONCAT orders its values as the engine met them: compare the values, not the order.
@@ -251,11 +330,15 @@ def test_query_outflows_lists_recipients_and_items(out: Path, events: list[dict]
             for recipient in recipients:
                 for item in e["items"]:
                     counts[(recipient, item["label"])].add(n)
-    found = {(row["recipientLabel"], row["itemLabel"]): int(row["events"]) for row in rows(out, "outflows", actor=actor)}
+    found = {
+        (row["recipientLabel"], row["itemLabel"]): int(row["events"]) for row in rows(out, "outflows", actor=actor)
+    }
     assert found == {key: len(found_in) for key, found_in in nonempty(counts).items()}
 
 
-@pytest.mark.parametrize(("supplier", "recipient"), [("North Korea", "Russia"), ("Q794", "Russie"), ("Pyongyang", "Q159")])
+@pytest.mark.parametrize(
+    ("supplier", "recipient"), [("North Korea", "Russia"), ("Q794", "Russie"), ("Pyongyang", "Q159")]
+)
 def test_query_evidence_lists_each_event_of_the_edge(out: Path, events: list[dict], supplier: str, recipient: str):
     qids = {"North Korea": "Q423", "Pyongyang": "Q423", "Q794": "Q794"}
     expected = sorted(
@@ -276,7 +359,14 @@ def test_query_corroborated_facts_are_stated_in_several_documents(out: Path, eve
         if len(docs) >= 2
     }
     found = {
-        (row["relation"], row["supplierLabel"], row["recipientLabel"], row["itemLabel"], row["modality"], int(row["sources"]))
+        (
+            row["relation"],
+            row["supplierLabel"],
+            row["recipientLabel"],
+            row["itemLabel"],
+            row["modality"],
+            int(row["sources"]),
+        )
         for row in rows(out, "corroborated")
     }
     assert found == nonempty(expected)
@@ -315,7 +405,10 @@ def test_query_second_hand_suppliers_are_two_hops_away(out: Path, events: list[d
         for (s, via), docs in edges.items()
         if via in vias and s not in (via, "Q159")
     }
-    found = {(row["supplierLabel"], row["viaLabel"], int(row["documents"])) for row in rows(out, "second-hand", actor="Russia")}
+    found = {
+        (row["supplierLabel"], row["viaLabel"], int(row["documents"]))
+        for row in rows(out, "second-hand", actor="Russia")
+    }
     assert found == nonempty(expected)
     assert ("China", "Iran", 2) in found
 
@@ -333,8 +426,13 @@ def test_query_timeline_counts_transfers_per_article_month(out: Path, corpus: Pa
     assert found == sorted((m, n, len(d)) for m, (n, d) in nonempty(expected).items())
 
 
-@pytest.mark.parametrize(("query", "side", "column"), [("top-suppliers", "suppliers", "supplierLabel"), ("top-recipients", "recipients", "recipientLabel")])
-def test_query_top_actors_count_their_documents_and_events(out: Path, events: list[dict], query: str, side: str, column: str):
+@pytest.mark.parametrize(
+    ("query", "side", "column"),
+    [("top-suppliers", "suppliers", "supplierLabel"), ("top-recipients", "recipients", "recipientLabel")],
+)
+def test_query_top_actors_count_their_documents_and_events(
+    out: Path, events: list[dict], query: str, side: str, column: str
+):
     labels = label_of(events)
     counts: dict[str, list] = defaultdict(lambda: [set(), 0])
     for e in distinct(events):
@@ -373,7 +471,10 @@ def test_query_silent_documents_are_the_articles_without_events(out: Path, corpu
     assert {row["id"] for row in rows(out, "silent-documents")} == nonempty(expected) == {"q-calm.txt"}
 
 
-@pytest.mark.parametrize(("modality", "name"), [("asserted", "asserted"), ("negated", "negated"), ("nié", "negated"), ("Reported", "reported")])
+@pytest.mark.parametrize(
+    ("modality", "name"),
+    [("asserted", "asserted"), ("negated", "negated"), ("nié", "negated"), ("Reported", "reported")],
+)
 def test_query_facts_of_one_modality(out: Path, events: list[dict], modality: str, name: str):
     expected = [key for key in fact_keys(events) if key[-1] == name]
     found = rows(out, "facts", modality=modality, limit="1000")
@@ -384,7 +485,7 @@ def test_query_facts_of_one_modality(out: Path, events: list[dict], modality: st
 def test_query_edge_modalities_count_facts_per_modality(out: Path, events: list[dict]):
     labels = label_of(events)
     expected: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (rel, s, r, _item, _category, modality) in fact_keys(events):
+    for rel, s, r, _item, _category, modality in fact_keys(events):
         if rel in TRANSFERS and s is not None and r is not None:
             expected[(labels[s], labels[r])][modality] += 1
     found = rows(out, "edge-modalities", limit="1000")
@@ -448,14 +549,18 @@ def test_query_unknown_parameter_is_an_error(out: Path):
 
 
 def test_queries_bind_fills_defaults_and_given_values():
-    query = parse_query("q", "# Two parameters\n# param a = Iran : a name\n# param n = 3 : a count\n"
-                        "SELECT * WHERE { ?s ?p $a } LIMIT $n # $a in a comment stays\n", "q.rq")
+    query = parse_query(
+        "q",
+        "# Two parameters\n# param a = Iran : a name\n# param n = 3 : a count\n"
+        "SELECT * WHERE { ?s ?p $a } LIMIT $n # $a in a comment stays\n",
+        "q.rq",
+    )
     assert query.params == (Param("a", "Iran", "a name"), Param("n", "3", "a count"))
     assert query.bind() == 'SELECT * WHERE { ?s ?p "Iran" } LIMIT 3 # $a in a comment stays\n'
     assert query.bind({"a": "x", "n": "10"}) == 'SELECT * WHERE { ?s ?p "x" } LIMIT 10 # $a in a comment stays\n'
     text = "# D\n# param a = x : h\nSELECT * WHERE { ?s ?p '$a' . ?s ?q \"$a\" . ?s <http://x/$a> $a . ?s ?r $ab }\n"
     assert parse_query("q", text, "q.rq", strict=False).bind() == (
-        "SELECT * WHERE { ?s ?p '$a' . ?s ?q \"$a\" . ?s <http://x/$a> \"x\" . ?s ?r $ab }\n"
+        'SELECT * WHERE { ?s ?p \'$a\' . ?s ?q "$a" . ?s <http://x/$a> "x" . ?s ?r $ab }\n'
     )
 
 
@@ -466,7 +571,10 @@ def test_queries_bind_fills_defaults_and_given_values():
         ("# D\n# param a Iran : help\nSELECT * WHERE { ?s ?p $a }\n", "q.rq:2: expected '# param"),
         ("# D\n# param a = Iran\nSELECT * WHERE { ?s ?p $a }\n", "q.rq:2: expected '# param"),
         ("# D\n# param a-b = x : help\nSELECT * WHERE { ?s ?p ?o }\n", "q.rq:2: 'a-b' is not a parameter name"),
-        ("# D\n# param a = x : h\n# param a = y : h\nSELECT * WHERE { ?s ?p $a }\n", "q.rq:3: parameter a declared twice"),
+        (
+            "# D\n# param a = x : h\n# param a = y : h\nSELECT * WHERE { ?s ?p $a }\n",
+            "q.rq:3: parameter a declared twice",
+        ),
         ("# D\n# param a = x : h\nSELECT * WHERE { ?s ?p ?o }\n", "q.rq: parameter a is declared but"),
         ("# D\nSELECT * WHERE { ?s ?p $a }\n", "q.rq: $a is used but not declared"),
         ("# D\n# param a = x : h\n", "q.rq: no SPARQL after the header"),
@@ -590,12 +698,20 @@ def test_store_named_graphs_are_the_trig_graphs_and_the_default_graph_the_vocabu
     dataset.parse(out / "graph.trig", format="trig")
     trig_graphs = {str(g.identifier): len(g) for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID}
     store = open_store(out)
-    stored = {r["g"].value: int(r["n"].value) for r in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    assert stored == trig_graphs and len(stored) == len(OWN_TEXTS) + 5 + 1
+    stored = {
+        r["g"].value: int(r["n"].value)
+        for r in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    # The documents' graphs, kgd:facts and kgd:summaries.
+    assert stored == trig_graphs and len(stored) == len(OWN_TEXTS) + 5 + 2
     ask = 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { <https://w3id.org/kg-arms/actor/russia> skos:prefLabel "Russie"@fr }'
     assert bool(store.query(ask))
     assert bool(store.query("ASK { <https://w3id.org/kg-arms/ontology#Fact> ?p ?o }"))
     assert bool(store.query("ASK { <https://w3id.org/kg-arms/item/shahed> ?p ?o }"))
+    # The actors' lookup keys, added once the vocabularies are in: names and Wikidata id in lower case.
+    keys = "SELECT ?k WHERE { <https://w3id.org/kg-arms/actor/north-korea> <https://w3id.org/kg-arms/ontology#lookupKey> ?k }"
+    found = {row["k"].value for row in store.query(keys)}
+    assert {"north korea", "corée du nord", "pyongyang", "q423"} <= found
 
 
 def test_store_is_opened_read_only(out: Path):

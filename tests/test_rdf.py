@@ -28,6 +28,7 @@ from kg.rdf import (
     ITEM,
     KG,
     KGD,
+    SUMMARIES_GRAPH,
     WD,
     add_facts,
     build_dataset,
@@ -210,7 +211,7 @@ def assert_same_dataset(left: Dataset, right: Dataset) -> None:
 
 def test_build_one_named_graph_per_document_and_one_for_facts(dataset: Dataset) -> None:
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert names == {str(document_iri(a.id)) for a in ARTICLES} | {str(FACTS_GRAPH)}
+    assert names == {str(document_iri(a.id)) for a in ARTICLES} | {str(FACTS_GRAPH), str(SUMMARIES_GRAPH)}
 
 
 @pytest.mark.parametrize("event", all_events(), ids=lambda e: e.rule)
@@ -673,9 +674,15 @@ def run_query(engine: str, trig: str, query: str) -> set[tuple[str | None, ...]]
     return {tuple(None if row[n] is None else row[n].value for n in names) for row in solutions}
 
 
+SUMMARY_CLASSES = (KG.EdgeSummary, KG.SupplierSummary, KG.RecipientSummary, KG.ReceiptSummary, KG.OutflowSummary)
+
+
 def test_facts_live_in_their_own_graph(fact_dataset: Dataset) -> None:
     facts = fact_dataset.graph(FACTS_GRAPH)
     assert set(facts.subjects(RDF.type, KG.Fact)) == set(facts.subjects())
+    summaries = fact_dataset.graph(SUMMARIES_GRAPH)
+    kinds = (KG.ModalityTally, *SUMMARY_CLASSES)
+    assert {s for kind in kinds for s in summaries.subjects(RDF.type, kind)} == set(summaries.subjects())
     for doc in FACT_DOCS.values():
         assert not list(fact_dataset.graph(doc).subjects(RDF.type, KG.Fact))
 
@@ -692,6 +699,96 @@ def test_facts_one_per_claim_across_documents(fact_dataset: Dataset, vocabulary:
     denial = facts[SHAHED_DENIAL]
     assert set(graph.objects(denial, PROV.wasDerivedFrom)) == {event_iri(fact_events()[-1], vocabulary)}
     assert graph.value(denial, KG.sourceCount) == Literal(1, datatype=XSD.integer)
+
+
+def summary_of(dataset: Dataset, kind: URIRef, **sides: URIRef) -> dict[str, object]:
+    """The one summary of `kind` with exactly these sides: its counts, relations and per-modality tallies."""
+    graph = dataset.graph(SUMMARIES_GRAPH)
+    predicates = {"supplier": KG.supplier, "recipient": KG.recipient, "item": KG.itemType}
+    (node,) = [
+        s
+        for s in graph.subjects(RDF.type, kind)
+        if all(graph.value(s, predicates[name]) == sides.get(name) for name in predicates)
+    ]
+    counts = {
+        p: graph.value(node, KG[p]).toPython() for p in ("eventCount", "sourceCount", "mentionCount", "factCount")
+    }
+    tallies = {
+        str(graph.value(t, KG.modality)).rsplit("#")[-1]: tuple(
+            graph.value(t, KG[p]).toPython() for p in ("factCount", "eventCount", "sourceCount")
+        )
+        for t in graph.objects(node, KG.byModality)
+    }
+    return {
+        **counts,
+        "relations": set(graph.objects(node, KG.relation)),
+        "tallies": tallies,
+        "dates": (str(graph.value(node, KG.firstDate)), str(graph.value(node, KG.lastDate))),
+    }
+
+
+def test_summary_of_an_edge_counts_distinct_events_documents_and_facts(fact_dataset: Dataset) -> None:
+    edge = summary_of(fact_dataset, KG.EdgeSummary, supplier=ACTOR.north_korea, recipient=ACTOR.russia)
+    # Five events (two rules on one sentence are two events), four sentences, three documents, two facts.
+    assert (edge["eventCount"], edge["mentionCount"], edge["sourceCount"], edge["factCount"]) == (5, 4, 3, 2)
+    assert edge["relations"] == {KG.Supply}
+    # (facts, events, documents) per modality: fait-1 and fait-2 assert it, fait-3 denies it.
+    assert edge["tallies"] == {"asserted": (1, 4, 2), "negated": (1, 1, 1)}
+    assert edge["dates"] == ("2024-01-20", "2024-03-05")
+
+
+def test_summaries_per_actor_and_item_union_documents_not_sums(fact_dataset: Dataset) -> None:
+    russia = summary_of(fact_dataset, KG.RecipientSummary, recipient=ACTOR.russia)
+    # Seven events over three documents: fait-1 and fait-2 each tell two edges, counted once each.
+    assert (russia["eventCount"], russia["sourceCount"], russia["factCount"]) == (7, 3, 3)
+    assert russia["relations"] == {KG.Supply, KG.Purchase}
+    iran = summary_of(fact_dataset, KG.SupplierSummary, supplier=ACTOR.iran)
+    assert (iran["eventCount"], iran["sourceCount"], iran["tallies"]) == (2, 2, {"reported": (1, 2, 2)})
+    shahed = summary_of(fact_dataset, KG.ReceiptSummary, recipient=ACTOR.russia, item=ITEM.shahed)
+    assert (shahed["eventCount"], shahed["sourceCount"]) == (5, 3)
+    outflow = summary_of(
+        fact_dataset, KG.OutflowSummary, supplier=ACTOR.north_korea, recipient=ACTOR.russia, item=ITEM.shahed
+    )
+    assert outflow["tallies"] == {"asserted": (1, 4, 2), "negated": (1, 1, 1)}
+    # The shells name no item type: no receipt or outflow for them.
+    graph = fact_dataset.graph(SUMMARIES_GRAPH)
+    for kind in (KG.ReceiptSummary, KG.OutflowSummary):
+        assert {graph.value(s, KG.itemType) for s in graph.subjects(RDF.type, kind)} == {ITEM.shahed}
+
+
+def test_summaries_leave_requests_out(vocabulary: Graph) -> None:
+    request = fact_event("fait-1.txt", "La Corée du Nord a livré des drones Shahed à la Russie.", relation="request")
+    dataset = build_dataset(FACT_ARTICLES, [request], vocabulary)
+    assert len(set(dataset.graph(FACTS_GRAPH).subjects(RDF.type, KG.Fact))) == 1
+    assert not set(dataset.graph(SUMMARIES_GRAPH))
+
+
+def test_contradiction_links_an_affirmed_fact_to_a_denial_elsewhere(fact_dataset: Dataset) -> None:
+    facts = facts_of(fact_dataset)
+    graph = fact_dataset.graph(FACTS_GRAPH)
+    assert set(graph.subject_objects(KG.contradictedBy)) == {(facts[SHAHED_SUPPLY], facts[SHAHED_DENIAL])}
+
+
+def test_contradiction_needs_another_document(vocabulary: Graph) -> None:
+    sentence = "La Corée du Nord a livré des drones Shahed à la Russie."
+    hedged = [fact_event("fait-1.txt", sentence), fact_event("fait-1.txt", sentence, modality="negated", rule="r2")]
+    graph = build_dataset(FACT_ARTICLES, hedged, vocabulary).graph(FACTS_GRAPH)
+    assert not set(graph.subject_objects(KG.contradictedBy))
+    # A denial that names no item type still contradicts an affirmation of the same category elsewhere.
+    vague = dataclasses.replace(SHAHED, iri=None, label="drones")
+    denial = fact_event("fait-3.txt", FACT_TEXTS["fait-3.txt"], modality="negated", items=(vague,))
+    graph = build_dataset(FACT_ARTICLES, [hedged[0], denial], vocabulary).graph(FACTS_GRAPH)
+    assert len(set(graph.subject_objects(KG.contradictedBy))) == 1
+
+
+def test_document_event_count(vocabulary: Graph) -> None:
+    silent = Article(id="rien.txt", text="Le conflit se poursuit.")
+    dataset = build_dataset((*FACT_ARTICLES, silent), fact_events(), vocabulary)
+    counts = {
+        doc: dataset.graph(document_iri(doc)).value(document_iri(doc), KG.eventCount).toPython()
+        for doc in ("fait-1.txt", "fait-2.txt", "fait-3.txt", "rien.txt")
+    }
+    assert counts == {"fait-1.txt": 4, "fait-2.txt": 2, "fait-3.txt": 1, "rien.txt": 0}
 
 
 def test_facts_derivations_are_the_events_of_each_document(fact_dataset: Dataset) -> None:

@@ -35,6 +35,7 @@ from kg import serve
 KG = "https://w3id.org/kg-arms/ontology#"
 ACTOR = "https://w3id.org/kg-arms/actor/"
 FACTS = "https://w3id.org/kg-arms/data/facts"
+SUMMARIES = "https://w3id.org/kg-arms/data/summaries"
 PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX actor: <{ACTOR}>\n"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 # Three copies of every quad joined: billions of rows on the seed graph, far past any timeout.
@@ -243,7 +244,8 @@ def test_serve_accepts_the_three_protocol_requests(server: str, method: str):
         )
     assert status == 200 and headers["content-type"] == "application/sparql-results+json"
     graphs = [row["g"]["value"] for row in json.loads(body)["results"]["bindings"]]
-    assert FACTS in graphs and len(graphs) == 6
+    # The five seeds' graphs, kgd:facts and kgd:summaries.
+    assert FACTS in graphs and SUMMARIES in graphs and len(graphs) == 7
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from kg.model import Actor, Article, Event, Item, Value
 from kg.rdf.facts import add_facts
@@ -84,12 +85,21 @@ def build_dataset(
     by_id = {article.id: article for article in articles}
     for article in articles:
         _add_all(dataset.graph(document_iri(article.id)), _document_triples(article.id, article))
+    # Distinct event IRIs per document: two rules giving the same event make one node.
+    events_of: dict[str, set[Node]] = {article.id: set() for article in articles}
     for event in events:
         source = by_id.get(event.doc)
         graph = dataset.graph(document_iri(event.doc))
-        if source is None:
+        if source is None and event.doc not in events_of:
             _add_all(graph, _document_triples(event.doc, None))
-        _add_all(graph, _event_triples(event, source, qids))
+        triples = _event_triples(event, source, qids)
+        _add_all(graph, triples)
+        events_of.setdefault(event.doc, set()).update(s for s, p, o in triples if p == RDF.type and o == KG.Event)
+    # On the document node, so that "documents that gave nothing" is one index lookup (kg:eventCount 0).
+    for doc_id, found in events_of.items():
+        dataset.graph(document_iri(doc_id)).add(
+            (document_iri(doc_id), KG.eventCount, Literal(len(found), datatype=XSD.integer))
+        )
     add_facts(dataset)
     return dataset
 

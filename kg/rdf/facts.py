@@ -22,64 +22,29 @@ Keys, and why:
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from kg.rdf.namespace import FACTS_GRAPH, KG, KGD, MODALITY, RELATION_CLASS
+from kg.rdf.namespace import FACTS_GRAPH, KG, MODALITY, RELATION_CLASS, SUMMARIES_GRAPH
+from kg.rdf.summaries import contradiction_triples, summary_triples
+from kg.rdf.support import DATE_TYPES, FactKey, Support, Triple
 
 _RELATION_CLASSES = frozenset(RELATION_CLASS.values())
 _MODALITIES = frozenset(MODALITY.values())
-# Only these are ordered by date; a free-text date ("printemps 2023") is kept on its event only.
-_DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
-
-_Triple = tuple[URIRef, URIRef, Node]
-
-
-@dataclass(frozen=True)
-class _Key:
-    """What makes two statements one fact; None is an absent side."""
-
-    relation: Node
-    supplier: Node | None
-    recipient: Node | None
-    item_type: Node | None
-    category: Node | None
-    modality: Node
-
-    def iri(self) -> URIRef:
-        """A hash of the key: the same claim gets the same IRI in every build."""
-        fields = (self.relation, self.supplier, self.recipient, self.item_type, self.category, self.modality)
-        parts = [None if f is None else str(f) for f in fields]
-        data = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-        return KGD["fact/" + hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]]
-
-
-@dataclass
-class _Support:
-    """The events behind one fact and what is counted from them."""
-
-    events: set[Node] = field(default_factory=set)
-    documents: set[Node] = field(default_factory=set)
-    sentences: set[Node] = field(default_factory=set)
-    dates: set[Literal] = field(default_factory=set)
-    sources: set[Literal] = field(default_factory=set)
 
 
 def add_facts(dataset: Dataset) -> Graph:
-    """Recompute the graph kgd:facts from the events of every other graph, replacing what it held.
+    """Recompute the graphs kgd:facts and kgd:summaries from the events of every other graph, replacing them.
 
     Returns:
         The facts graph of `dataset`. An event with no relation class or no
         single modality cannot be keyed and is left out; SHACL reports it.
     """
-    support: dict[_Key, _Support] = {}
+    support: dict[FactKey, Support] = {}
     # One pass over the typing quads: asking each graph for its events scans every
     # graph's events (rdflib's memory store indexes by triple, not by graph), which
     # made building facts quadratic in the number of documents.
@@ -88,19 +53,25 @@ def add_facts(dataset: Dataset) -> Graph:
         identifier = getattr(context, "identifier", context)
         events_by_graph.setdefault(identifier, set()).add(event)
     for graph in dataset.graphs():
-        if graph.identifier == FACTS_GRAPH:
+        if graph.identifier in (FACTS_GRAPH, SUMMARIES_GRAPH):
             continue
         for event in events_by_graph.get(graph.identifier, set()):
             keys = _keys(graph, event)
             if keys:
                 evidence = _evidence(graph, event)
                 for key in keys:
-                    _merge(support.setdefault(key, _Support()), evidence)
+                    support.setdefault(key, Support()).merge(evidence)
     facts = dataset.graph(FACTS_GRAPH)
     facts.remove((None, None, None))
     for key, found in support.items():
         for triple in _fact_triples(key, found):
             facts.add(triple)
+    for triple in contradiction_triples(support):
+        facts.add(triple)
+    summaries = dataset.graph(SUMMARIES_GRAPH)
+    summaries.remove((None, None, None))
+    for triple in summary_triples(support):
+        summaries.add(triple)
     return facts
 
 
@@ -109,7 +80,7 @@ def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:
     return min(graph.objects(subject, predicate), key=str, default=None)
 
 
-def _keys(graph: Graph, event: Node) -> set[_Key]:
+def _keys(graph: Graph, event: Node) -> set[FactKey]:
     """One key per supplier x recipient x item of the event."""
     relations = [c for c in graph.objects(event, RDF.type) if c in _RELATION_CLASSES]
     modalities = [m for m in graph.objects(event, KG.modality) if m in _MODALITIES]
@@ -121,39 +92,26 @@ def _keys(graph: Graph, event: Node) -> set[_Key]:
         (_one(graph, flow, KG.itemType), _one(graph, flow, KG.category)) for flow in graph.objects(event, KG.itemFlow)
     } or {(None, None)}
     return {
-        _Key(relations[0], supplier, recipient, item_type, category, modalities[0])
+        FactKey(relations[0], supplier, recipient, item_type, category, modalities[0])
         for supplier, recipient, (item_type, category) in itertools.product(suppliers, recipients, items)
     }
 
 
-def _evidence(graph: Graph, event: Node) -> _Support:
+def _evidence(graph: Graph, event: Node) -> Support:
     """What one event adds to each of its facts: itself, its document, sentence, date and source."""
     mentions = set(graph.objects(event, KG.evidence))
     sentences = {s for m in mentions for s in graph.objects(m, KG.sentence)} or {event}
     documents = {d for s in sentences for d in graph.objects(s, KG.document)} or {graph.identifier}
-    return _Support(
+    return Support(
         events={event},
         documents=documents,
         sentences=sentences,
-        dates={d for d in graph.objects(event, KG.date) if isinstance(d, Literal) and d.datatype in _DATE_TYPES},
+        dates={d for d in graph.objects(event, KG.date) if isinstance(d, Literal) and d.datatype in DATE_TYPES},
         sources={s for s in graph.objects(event, KG.source) if isinstance(s, Literal)},
     )
 
 
-def _merge(into: _Support, more: _Support) -> None:
-    into.events |= more.events
-    into.documents |= more.documents
-    into.sentences |= more.sentences
-    into.dates |= more.dates
-    into.sources |= more.sources
-
-
-def _date_order(date: Literal) -> tuple[str, str]:
-    # ISO text orders dates of one precision; a prefix (2024-03) sorts before what it contains.
-    return str(date), str(date.datatype)
-
-
-def _fact_triples(key: _Key, found: _Support) -> Iterable[_Triple]:
+def _fact_triples(key: FactKey, found: Support) -> Iterable[Triple]:
     node = key.iri()
     yield node, RDF.type, KG.Fact
     yield node, RDF.type, key.relation
@@ -168,10 +126,6 @@ def _fact_triples(key: _Key, found: _Support) -> Iterable[_Triple]:
             yield node, predicate, value
     for event in found.events:
         yield node, PROV.wasDerivedFrom, event
-    yield node, KG.sourceCount, Literal(len(found.documents), datatype=XSD.integer)
-    yield node, KG.mentionCount, Literal(len(found.sentences), datatype=XSD.integer)
-    if found.dates:
-        yield node, KG.firstDate, min(found.dates, key=_date_order)
-        yield node, KG.lastDate, max(found.dates, key=_date_order)
+    yield from found.count_triples(node)
     for source in found.sources:
         yield node, KG.source, source

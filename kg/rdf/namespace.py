@@ -18,6 +18,8 @@ CAT = Namespace("https://w3id.org/kg-arms/category/")
 KGD = Namespace("https://w3id.org/kg-arms/data/")
 # The named graph of kg:Fact nodes, beside the per-document graphs kgd:doc/<id>.
 FACTS_GRAPH = KGD["facts"]
+# The named graph of summaries (kg:EdgeSummary…), apart so that a scan of kg:sourceCount in kgd:facts meets facts only.
+SUMMARIES_GRAPH = KGD["summaries"]
 
 
 class KG(DefinedNamespace):
@@ -76,11 +78,25 @@ class KG(DefinedNamespace):
     date: URIRef
     value: URIRef
 
-    # Fact properties
+    # Fact and summary properties
     sourceCount: URIRef
     mentionCount: URIRef
     firstDate: URIRef
     lastDate: URIRef
+    contradictedBy: URIRef
+    eventCount: URIRef
+    factCount: URIRef
+    relation: URIRef
+    byModality: URIRef
+
+    # Summaries (kgd:summaries): counts per edge, actor and item, computed at build time
+    Summary: URIRef
+    EdgeSummary: URIRef
+    SupplierSummary: URIRef
+    RecipientSummary: URIRef
+    ReceiptSummary: URIRef
+    OutflowSummary: URIRef
+    ModalityTally: URIRef
 
     # Item-flow properties
     itemType: URIRef
@@ -110,6 +126,7 @@ class KG(DefinedNamespace):
     requestedBy: URIRef
 
     # Vocabulary properties
+    lookupKey: URIRef
     metonym: URIRef
     epithet: URIRef
     leader: URIRef

@@ -1,0 +1,78 @@
+"""What facts and summaries are made of: the key of a claim, and the events, documents and dates behind it.
+
+Both `kg.rdf.facts` (one node per claim) and `kg.rdf.summaries` (one node per
+edge, per actor, per item received…) count from these sets, so a document
+that says a thing twice, or two rules fired by one sentence, count once
+everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from kg.rdf.namespace import KG, KGD
+
+Triple = tuple[URIRef, URIRef, Node]
+# Only these are ordered by date; a free-text date ("printemps 2023") is kept on its event only.
+DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
+
+
+@dataclass(frozen=True)
+class FactKey:
+    """What makes two statements one fact; None is an absent side."""
+
+    relation: Node
+    supplier: Node | None
+    recipient: Node | None
+    item_type: Node | None
+    category: Node | None
+    modality: Node
+
+    def iri(self) -> URIRef:
+        """A hash of the key: the same claim gets the same IRI in every build."""
+        fields = (self.relation, self.supplier, self.recipient, self.item_type, self.category, self.modality)
+        return hashed_iri("fact/", [None if f is None else str(f) for f in fields])
+
+
+def hashed_iri(prefix: str, parts: Sequence[str | None]) -> URIRef:
+    """`kgd:<prefix><16 hex digits>` from a JSON list: unambiguous, and the same in every build."""
+    data = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+    return KGD[prefix + hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]]
+
+
+@dataclass
+class Support:
+    """The events behind a claim and what is counted from them."""
+
+    events: set[Node] = field(default_factory=set)
+    documents: set[Node] = field(default_factory=set)
+    sentences: set[Node] = field(default_factory=set)
+    dates: set[Literal] = field(default_factory=set)
+    sources: set[Literal] = field(default_factory=set)
+
+    def merge(self, more: Support) -> None:
+        """Add what `more` counts (sets: a shared event or document counts once)."""
+        self.events |= more.events
+        self.documents |= more.documents
+        self.sentences |= more.sentences
+        self.dates |= more.dates
+        self.sources |= more.sources
+
+    def count_triples(self, node: URIRef) -> Iterable[Triple]:
+        """kg:sourceCount (documents), kg:mentionCount (sentences), and the first and last article dates."""
+        yield node, KG.sourceCount, Literal(len(self.documents), datatype=XSD.integer)
+        yield node, KG.mentionCount, Literal(len(self.sentences), datatype=XSD.integer)
+        if self.dates:
+            yield node, KG.firstDate, min(self.dates, key=date_order)
+            yield node, KG.lastDate, max(self.dates, key=date_order)
+
+
+def date_order(date: Literal) -> tuple[str, str]:
+    """ISO text orders dates of one precision; a prefix (2024-03) sorts before what it contains."""
+    return str(date), str(date.datatype)
