@@ -533,7 +533,7 @@ def test_query_parameter_through_the_command_line(out: Path):
     assert result.returncode == 0, result.stderr
     assert "North Korea" in {b["supplierLabel"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]}
     printed = kg("query", "suppliers", "--param", 'actor=Ir"an', "--print")
-    assert printed.returncode == 0 and 'LCASE("Ir\\"an")' in printed.stdout and "$actor" not in printed.stdout
+    assert printed.returncode == 0 and 'kg:lookupKey "ir\\"an"' in printed.stdout and "$actor" not in printed.stdout
 
 
 @pytest.mark.parametrize("value", ["abc", "5 } LIMIT 1", "1.5", ""])
@@ -546,6 +546,12 @@ def test_query_integer_parameter_takes_integers_only(out: Path, value: str):
 def test_query_unknown_parameter_is_an_error(out: Path):
     with pytest.raises(QueryError, match="unknown parameter 'country'.*actor"):
         run(out, "suppliers", country="Iran")
+
+
+def test_queries_key_parameter_is_bound_in_lower_case():
+    query = parse_query("q", "# D\n# key who = Corée du Nord : an actor\nSELECT ?a WHERE { ?a ?p $who }\n", "q.rq")
+    assert query.params[0].lookup
+    assert '"corée du nord"' in query.bind() and '"q423"' in query.bind({"who": "Q423"})
 
 
 def test_queries_bind_fills_defaults_and_given_values():

@@ -4,6 +4,7 @@ A file reads:
 
     # <one-line description>
     # param <name> = <default> : <help>
+    # key <name> = <default> : <help>
     PREFIX …
     SELECT … WHERE { … $name … }
 
@@ -13,7 +14,10 @@ comments by the value written as a SPARQL literal, so the result is plain
 SPARQL that any engine runs, and a value can only ever be one literal: it is
 escaped, never spliced. A parameter whose default is an integer takes
 integers only and is written bare (usable in `LIMIT $n`); any other is a
-string literal, which queries compare with labels or ids.
+string literal, which queries compare with labels or ids. A `key` parameter
+names an actor: its value is written in lower case, to match the actors'
+lookup keys (`?actor kg:lookupKey $actor`), so a query finds the actor with
+one index lookup instead of lower-casing every label of the vocabulary.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ SUFFIX = ".rq"
 
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_PARAM_LINE = re.compile(r"#\s*param\b(.*)")
+_PARAM_LINE = re.compile(r"#\s*(?P<kind>param|key)\b(?P<declaration>.*)")
 # What `$name` must never be looked for inside: comments, the four string forms, IRIs.
 # Then a `$` variable; VARNAME is wider than a parameter name, so `$x2` is never read as `$x`.
 _LEXEMES = re.compile(
@@ -51,11 +55,12 @@ _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 @dataclass(frozen=True)
 class Param:
-    """A declared parameter: `# param <name> = <default> : <help>`."""
+    """A declared parameter: `# param <name> = <default> : <help>`, or `# key …` for a lookup key."""
 
     name: str
     default: str
     help: str
+    lookup: bool = False
 
     @property
     def integer(self) -> bool:
@@ -72,7 +77,7 @@ class Param:
             if not _INTEGER.fullmatch(value.strip()):
                 raise QueryError(f"parameter {self.name} takes an integer, not {value!r}")
             return str(int(value))
-        return sparql_string(value)
+        return sparql_string(value.lower() if self.lookup else value)
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,7 @@ def parse_query(name: str, text: str, origin: str, strict: bool = True) -> Named
         if not match:
             body.append(line)
             continue
-        param = _parse_param(match.group(1), f"{origin}:{number}")
+        param = _parse_param(match.group("declaration"), f"{origin}:{number}", lookup=match.group("kind") == "key")
         if any(p.name == param.name for p in params):
             raise QueryError(f"{origin}:{number}: parameter {param.name} declared twice")
         params.append(param)
@@ -176,7 +181,7 @@ def parse_query(name: str, text: str, origin: str, strict: bool = True) -> Named
     if declared - used:
         raise QueryError(f"{origin}: parameter {sorted(declared - used)[0]} is declared but $-unused")
     if strict and used - declared:
-        raise QueryError(f"{origin}: ${sorted(used - declared)[0]} is used but not declared ('# param …')")
+        raise QueryError(f"{origin}: ${sorted(used - declared)[0]} is used but not declared ('# param …' or '# key …')")
     return NamedQuery(name=name, description=description, params=tuple(params), text=sparql)
 
 
@@ -216,16 +221,16 @@ def named_query(name: str, folder: Path | None = None) -> NamedQuery:
     raise QueryError(f"{name}: no such named query (kg queries lists them)")
 
 
-def _parse_param(declaration: str, where: str) -> Param:
+def _parse_param(declaration: str, where: str, lookup: bool = False) -> Param:
     """`<name> = <default> : <help>` -> Param; the default may be empty, the help may not."""
     name, equals, rest = declaration.partition("=")
     default, colon, help_text = rest.partition(" : ")
     name, default, help_text = name.strip(), default.strip(), help_text.strip()
     if not equals or not colon or not help_text:
-        raise QueryError(f"{where}: expected '# param <name> = <default> : <help>'")
+        raise QueryError(f"{where}: expected '# {'key' if lookup else 'param'} <name> = <default> : <help>'")
     if not _PARAM_NAME.fullmatch(name):
         raise QueryError(f"{where}: {name!r} is not a parameter name (letters, digits, _)")
-    return Param(name=name, default=default, help=help_text)
+    return Param(name=name, default=default, help=help_text, lookup=lookup)
 
 
 def _substitute(text: str, terms: Mapping[str, str]) -> str:
