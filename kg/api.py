@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kg.errors import OutputError, SourceError
+from kg.files import atomic_write
 from kg.model import Article, Event
 from kg.paths import ontology_dir
 
@@ -40,20 +38,6 @@ def load_extractor(ontology: Path | None = None):  # type: ignore[no-untyped-def
 
     vocabulary = load_vocabulary(ontology or ontology_dir())
     return Extractor(load_model(), vocabulary, load_rules())
-
-
-@contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[object]:
-    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_articles(paths: Iterable[str | Path], report: Report) -> list[Article]:
@@ -122,6 +106,29 @@ def open_store(out: Path):  # type: ignore[no-untyped-def]
     from kg.store import open_store as open_read_only
 
     return open_read_only(out)
+
+
+def render_graph(out: Path, output: Path | None = None) -> Path:
+    """Write the HTML explorer of the store `OUT/store` to `output` (default `OUT/graph.html`), atomically.
+
+    The page is one self-contained file: it loads nothing, so it opens offline and can be mailed as is.
+
+    Raises:
+        StoreError: no store under `out`, or it cannot be read.
+        OutputError: the page cannot be written.
+    """
+    from kg.render import read_explorer_data, render_html
+
+    data = read_explorer_data(open_store(out))
+    page = render_html(data)
+    path = output or Path(out) / "graph.html"
+    try:
+        with atomic_write(path) as handle:
+            handle.write(page)  # type: ignore[attr-defined]
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    log.info("%d actors, %d events → %s", len(data.actors), len(data.events), path)
+    return path
 
 
 def named_queries() -> list[NamedQuery]:

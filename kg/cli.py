@@ -73,8 +73,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     api.write_events(events, out / "events.jsonl")
     graph = api.build_graph(articles, events, out)
     store = api.build_store(out, graph)
-    log.info("%d documents, %d events → %s, %s", report.documents, report.events, graph, store)
+    page = api.render_graph(out)
+    log.info("%d documents, %d events → %s, %s, %s", report.documents, report.events, graph, store, page)
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from kg import api
+
+    api.render_graph(Path(args.graph), Path(args.output) if args.output else None)
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -139,7 +147,9 @@ def parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", help="JSONL file to write (default: stdout)")
     extract.set_defaults(func=cmd_extract)
 
-    build = sub.add_parser("build", help="extract events, build the RDF graph and its SPARQL store in OUT/")
+    build = sub.add_parser(
+        "build", help="extract events, build the RDF graph, its SPARQL store and the HTML explorer in OUT/"
+    )
     build.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
     build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
     build.set_defaults(func=cmd_build)
@@ -167,6 +177,16 @@ def parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--print", action="store_true", help="print the SPARQL with parameters bound, do not run it")
     query.set_defaults(func=cmd_query)
+
+    render = sub.add_parser(
+        "render",
+        help="write the interactive HTML explorer of the graph (one offline file)",
+        description="Write OUT/graph.html (or FILE): the graph drawn with vis-network, with filters, a search box and "
+        "the evidence of each actor and edge. The file is self-contained and loads nothing from the network.",
+    )
+    render.add_argument("--graph", default="out", help="output folder of kg build, holding store/ (default: out/)")
+    render.add_argument("-o", "--output", metavar="FILE", help="HTML file to write (default: OUT/graph.html)")
+    render.set_defaults(func=cmd_render)
 
     queries = sub.add_parser("queries", help="list the named queries: name and description")
     queries.set_defaults(func=cmd_queries)

@@ -54,3 +54,9 @@ class QueryError(KgError):
     """A SPARQL query or a named query file is malformed, or a parameter value is refused."""
 
     code = "E006"
+
+
+class RenderError(KgError):
+    """The HTML explorer cannot be rendered (its assets are missing or cannot be inlined)."""
+
+    code = "E007"

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import OntologyError, StoreError
+from kg.files import temporary_folder
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -65,7 +65,7 @@ def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
             raise OntologyError(f"{path}: missing (the store loads {', '.join(VOCABULARY_FILES)})")
     try:
         Path(out).mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIRNAME}.", suffix=".tmp", dir=out))
+        temp = temporary_folder(Path(out), STORE_DIRNAME)
     except OSError as exc:
         raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
     try:

@@ -52,6 +52,16 @@ def test_cli_build_reports_each_bad_file_on_one_line_and_keeps_the_rest(built, c
     assert "j1" in docs and "004_098e0932496c2152.txt" in docs
 
 
+def test_cli_build_outputs_are_readable_as_the_umask_allows_not_private(built):
+    from kg.files import umask_mode
+
+    out, _ = built
+    for name in ("events.jsonl", "graph.trig", "graph.html"):
+        assert (out / name).stat().st_mode & 0o777 == umask_mode(0o666), name
+    assert (out / "store").stat().st_mode & 0o777 == umask_mode(0o777)
+    assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
 def test_cli_build_events_follow_the_guidelines_schema(built):
     out, _ = built
     events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]

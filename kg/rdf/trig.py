@@ -9,9 +9,7 @@ literal and IRI is escaped, because article text is hostile data.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import OutputError
+from kg.files import atomic_write
 from kg.rdf.namespace import PREFIXES
 
 _INDENT = "    "
@@ -67,16 +66,10 @@ def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | N
     """
     target = Path(path)
     data = dumps_trig(dataset, prefixes).encode("utf-8")
-    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "xb") as handle:
+        with atomic_write(target, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise OutputError(f"{target}: cannot write TriG ({exc.strerror or exc})") from None
     return target
 

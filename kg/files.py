@@ -1,0 +1,49 @@
+"""Writing output files and folders atomically, readable by others as any file the user writes.
+
+Temporary files and folders from `tempfile` are private (0600, 0700): right
+while they are half-written, wrong once renamed into place, where an analyst
+shares `graph.html` or serves the store from another account. So each one
+gets the mode the user's umask gives a new file or folder before it is
+renamed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+def umask_mode(base: int) -> int:
+    """`base` (0o666 for a file, 0o777 for a folder) less the process umask, as `open`/`mkdir` would give."""
+    current = os.umask(0)
+    os.umask(current)
+    return base & ~current
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside `path`, synced, then rename: a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, umask_mode(0o666))
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def temporary_folder(beside: Path, prefix: str) -> Path:
+    """A new empty folder in `beside`, named `.<prefix>.<random>.tmp`, to be filled then renamed into place."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{prefix}.", suffix=".tmp", dir=beside))
+    folder.chmod(umask_mode(0o777))
+    return folder
