@@ -49,11 +49,26 @@ def test_rules_cover_every_relation():
     ("text", "message"),
     [
         ("rules: [{relation: supply}]", "bad.yaml: a rule without an 'id'"),
-        ("rules: [{id: r1, relation: gift, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}, examples: [{text: a}]}]", "bad.yaml: r1: relation must be one of"),
-        ("rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: x, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}, examples: [{text: a}]}]", "bad.yaml: r1: the first pattern node must have RIGHT_ID 'trigger'"),
-        ("rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{from: nowhere, rel: obj}]}, examples: [{text: a}]}]", "bad.yaml: r1: items: slot refers to node 'nowhere'"),
-        ("rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}}]", "bad.yaml: r1: a rule needs at least one example"),
-        ("rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}], givers: [{rel: nsubj}]}, examples: [{text: a}]}]", "bad.yaml: r1: unknown role 'givers'"),
+        (
+            "rules: [{id: r1, relation: gift, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}, examples: [{text: a}]}]",
+            "bad.yaml: r1: relation must be one of",
+        ),
+        (
+            "rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: x, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}, examples: [{text: a}]}]",
+            "bad.yaml: r1: the first pattern node must have RIGHT_ID 'trigger'",
+        ),
+        (
+            "rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{from: nowhere, rel: obj}]}, examples: [{text: a}]}]",
+            "bad.yaml: r1: items: slot refers to node 'nowhere'",
+        ),
+        (
+            "rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}}]",
+            "bad.yaml: r1: a rule needs at least one example",
+        ),
+        (
+            "rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}], givers: [{rel: nsubj}]}, examples: [{text: a}]}]",
+            "bad.yaml: r1: unknown role 'givers'",
+        ),
         ("rules: [oops", "bad.yaml: not valid YAML"),
     ],
 )
