@@ -131,6 +131,19 @@ def render_graph(out: Path, output: Path | None = None) -> Path:
     return path
 
 
+def write_exports(out: Path) -> list[Path]:
+    """Write every file export of `OUT/store` beside the graph: OUT/neo4j/, graph.gexf, graph.graphml, facts.csv,
+    graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
+
+    Raises:
+        StoreError: no store under `out`, or it cannot be read.
+        OutputError: an export cannot be written.
+    """
+    from kg.export import write_exports as write
+
+    return write(Path(out))
+
+
 def named_queries() -> list[NamedQuery]:
     """The named queries shipped in `kg/queries/`, sorted by name."""
     from kg.queries import load_named_queries

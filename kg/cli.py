@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import KgError
+from kg.export import add_parser as add_export_parser
 from kg.serve import add_parser as add_serve_parser
 
 EXIT_OK, EXIT_INPUT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -74,7 +75,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     graph = api.build_graph(articles, events, out)
     store = api.build_store(out, graph)
     page = api.render_graph(out)
-    log.info("%d documents, %d events → %s, %s, %s", report.documents, report.events, graph, store, page)
+    exports = api.write_exports(out)
+    log.info(
+        "%d documents, %d events → %s, %s, %s and %d exports",
+        report.documents,
+        report.events,
+        graph,
+        store,
+        page,
+        len(exports),
+    )
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
 
 
@@ -148,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
     extract.set_defaults(func=cmd_extract)
 
     build = sub.add_parser(
-        "build", help="extract events, build the RDF graph, its SPARQL store and the HTML explorer in OUT/"
+        "build",
+        help="extract events, build the RDF graph, its SPARQL store, the HTML explorer and the exports in OUT/",
     )
     build.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
     build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
@@ -191,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
     queries = sub.add_parser("queries", help="list the named queries: name and description")
     queries.set_defaults(func=cmd_queries)
     add_serve_parser(sub)
+    add_export_parser(sub)
 
     rules = sub.add_parser("rules", help="list the extraction rules")
     rules.set_defaults(func=cmd_rules)

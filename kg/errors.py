@@ -56,6 +56,12 @@ class QueryError(KgError):
     code = "E006"
 
 
+class ExportError(KgError):
+    """An export cannot be made: a live database refuses the push, a driver is missing, a value cannot be written."""
+
+    code = "E011"
+
+
 class RenderError(KgError):
     """The HTML explorer cannot be rendered (its assets are missing or cannot be inlined)."""
 

@@ -10,11 +10,14 @@ renamed.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from kg.errors import OutputError
 
 
 def umask_mode(base: int) -> int:
@@ -47,3 +50,38 @@ def temporary_folder(beside: Path, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f".{prefix}.", suffix=".tmp", dir=beside))
     folder.chmod(umask_mode(0o777))
     return folder
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Put the folder `new` at `target`; the old one is moved aside first and deleted only once `new` is in.
+
+    Two renames, not one: a folder cannot replace a non-empty one atomically. Between them `target` is
+    briefly absent, never half-written; if the second fails, the old folder is put back.
+    """
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f"{new.name.removesuffix('.tmp')}.old")
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    path = Path(path)
+    try:
+        with atomic_write(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return path

@@ -9,11 +9,11 @@ handed to the SPARQL parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from kg.errors import QueryError
+from kg.errors import QueryError, StoreError
 from kg.queries import NamedQuery, load_named_queries, load_query_file, parse_query
 from kg.rdf.namespace import PREFIXES
 
@@ -123,6 +123,44 @@ def write_results(results: Any, fmt: str, stream: IO[str], terminal: bool = Fals
         if isinstance(exc, BrokenPipeError):
             raise
         raise QueryError(f"{origin}: query failed: {_one_line(exc)}") from None
+
+
+def select_rows(store: Any, path: Path, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """Rows of the SELECT query in the file `path` as dicts of plain values (unbound variables left out).
+
+    For readers that turn the store into their own objects (the HTML explorer, the exports): one query per
+    kind of thing, each a plain scan, joined in Python. The `tagged` variables come as (text, language tag
+    or None) pairs, so labels in two languages can be told apart.
+
+    Raises:
+        StoreError: the query fails on the store.
+    """
+    import pyoxigraph as ox
+
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        results = store.query(text)
+        variables = [v.value for v in results.variables]
+        for solution in results:
+            row: dict[str, Any] = {}
+            for variable, term in zip(variables, solution, strict=True):
+                if term is None:
+                    continue
+                if variable in tagged:
+                    row[variable] = (term.value, term.language if isinstance(term, ox.Literal) else None)
+                else:
+                    row[variable] = term.value
+            yield row
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"{Path(path).name}: cannot read the store ({_one_line(exc)})") from None
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last `#` or `/`: `…/ontology#Supply` -> `Supply`."""
+    for separator in ("#", "/"):
+        if separator in iri:
+            return iri.rsplit(separator, 1)[1]
+    return iri
 
 
 def _is_file(spec: str) -> bool:

@@ -16,13 +16,12 @@ queries run here.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import OntologyError, StoreError
-from kg.files import temporary_folder
+from kg.files import swap_folder, temporary_folder
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -70,7 +69,7 @@ def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
         raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
     try:
         _load(temp, Path(trig_path), vocabularies)
-        _swap(temp, target)
+        swap_folder(temp, target)
     except OSError as exc:
         raise StoreError(f"{target}: cannot write the store ({_one_line(exc)})") from None
     finally:
@@ -121,26 +120,6 @@ def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
 def lookup_keys_update() -> str:
     """The SPARQL Update that adds kg:lookupKey to the actors of the default graph (any engine can run it)."""
     return LOOKUP_KEYS_UPDATE.read_text(encoding="utf-8")
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put `new` at `target`; the old store is moved aside first and deleted only once `new` is in place.
-
-    Two renames, not one: a directory cannot replace a non-empty one atomically.
-    Between them `target` is briefly absent, never half-written.
-    """
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f"{new.name[: -len('.tmp')]}.old")
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -17,8 +17,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from kg.errors import OutputError
-from kg.files import atomic_write
+from kg.files import write_bytes
 from kg.rdf.namespace import PREFIXES
 
 _INDENT = "    "
@@ -64,14 +63,7 @@ def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | N
     Raises:
         OutputError: the file cannot be written.
     """
-    target = Path(path)
-    data = dumps_trig(dataset, prefixes).encode("utf-8")
-    try:
-        with atomic_write(target, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write TriG ({exc.strerror or exc})") from None
-    return target
+    return write_bytes(Path(path), dumps_trig(dataset, prefixes).encode("utf-8"))
 
 
 def _collect(dataset: Graph) -> dict[Node | None, _Triples]:

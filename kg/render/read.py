@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import StoreError
+from kg.query import local_name, select_rows
 from kg.render.model import ActorInfo, DocumentInfo, EventInfo, ExplorerData, ItemInfo, Term
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -30,7 +30,7 @@ def read_explorer_data(store: Any) -> ExplorerData:
     """
     kinds, relations, modalities, categories, depth = _read_terms(store)
     documents = {
-        row["doc"]: DocumentInfo(row["doc"], row.get("id") or _local_name(row["doc"]), row.get("url"), row.get("title"))
+        row["doc"]: DocumentInfo(row["doc"], row.get("id") or local_name(row["doc"]), row.get("url"), row.get("title"))
         for row in _select(store, "documents")
     }
     parties: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supplier": set(), "recipient": set()})
@@ -42,12 +42,12 @@ def read_explorer_data(store: Any) -> ExplorerData:
         iri = row["event"]
         roles = parties.get(iri, {"supplier": set(), "recipient": set()})
         doc = row["doc"]
-        documents.setdefault(doc, DocumentInfo(doc, _local_name(doc)))
+        documents.setdefault(doc, DocumentInfo(doc, local_name(doc)))
         events.append(
             EventInfo(
                 iri=iri,
-                relation=_local_name(row["class"]).lower(),
-                modality=_local_name(row["modality"]),
+                relation=local_name(row["class"]).lower(),
+                modality=local_name(row["modality"]),
                 sentence=row["sentence"],
                 document=doc,
                 rule=row.get("rule") or "",
@@ -77,7 +77,7 @@ def _read_items(store: Any) -> dict[str, list[ItemInfo]]:
     for row in _select(store, "items"):
         flow = flows.setdefault(
             (row["event"], row["flow"]),
-            {"label": row.get("label") or _local_name(row["category"]), "category": row["category"], "quantity": []},
+            {"label": row.get("label") or local_name(row["category"]), "category": row["category"], "quantity": []},
         )
         for key in ("quantity", "quantityText"):
             value = row.get(key)
@@ -86,7 +86,7 @@ def _read_items(store: Any) -> dict[str, list[ItemInfo]]:
     items: dict[str, list[ItemInfo]] = defaultdict(list)
     for (event, _), flow in sorted(flows.items()):
         quantity = ", ".join(flow["quantity"]) or None
-        items[event].append(ItemInfo(flow["label"], _local_name(flow["category"]), quantity))
+        items[event].append(ItemInfo(flow["label"], local_name(flow["category"]), quantity))
     return items
 
 
@@ -97,7 +97,7 @@ def _read_actors(store: Any, depth: dict[str, int]) -> dict[str, ActorInfo]:
     for row in _select(store, "actors", tagged=("value",)):
         actor = row["actor"]
         if row["property"] == "type":
-            types[actor].add(row["value"])
+            types[actor].add(row["value"][0])
         else:
             text, language = row["value"]
             labels[actor].setdefault(language or "", text)
@@ -108,7 +108,7 @@ def _read_actors(store: Any, depth: dict[str, int]) -> dict[str, ActorInfo]:
         french = names.get("fr") or english
         known = [t for t in types.get(actor, ()) if t in depth]
         kind = max(known, key=lambda t: (depth[t], t)) if known else ACTOR_CLASS
-        actors[actor] = ActorInfo(actor, english, french, _local_name(kind))
+        actors[actor] = ActorInfo(actor, english, french, local_name(kind))
     return actors
 
 
@@ -131,8 +131,8 @@ def _read_terms(store: Any) -> tuple[list[Term], list[Term], list[Term], list[Te
     depth = {term: depth_of(term) for term in kind_iris}
     groups: dict[str, list[Term]] = {"kind": [], "relation": [], "modality": [], "category": []}
     for (group, term), names in labels.items():
-        english = names.get("en") or names.get("") or _local_name(term)
-        key = _local_name(term).lower() if group == "relation" else _local_name(term)
+        english = names.get("en") or names.get("") or local_name(term)
+        key = local_name(term).lower() if group == "relation" else local_name(term)
         groups[group].append(Term(key, english, names.get("fr")))
     for terms in groups.values():
         terms.sort(key=lambda t: t.key)
@@ -140,34 +140,5 @@ def _read_terms(store: Any) -> tuple[list[Term], list[Term], list[Term], list[Te
 
 
 def _select(store: Any, name: str, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-    """Rows of the query `queries/<name>.rq` as dicts of plain values (unbound variables left out).
-
-    Literals of the `tagged` variables come as (text, language tag or None) pairs.
-    """
-    import pyoxigraph as ox
-
-    text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-    try:
-        results = store.query(text)
-        variables = [v.value for v in results.variables]
-        for solution in results:
-            row = {}
-            for variable, term in zip(variables, solution, strict=True):
-                if term is None:
-                    continue
-                if variable in tagged and isinstance(term, ox.Literal):
-                    row[variable] = (term.value, term.language)
-                else:
-                    row[variable] = term.value
-            yield row
-    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
-        raise StoreError(f"{name}.rq: cannot read the store ({' '.join(str(exc).split())})") from None
-
-
-def _local_name(iri: str) -> str:
-    """The part of an IRI after its last `#` or `/`: `…/ontology#Supply` -> `Supply`."""
-    for separator in ("#", "/"):
-        if separator in iri:
-            iri = iri.rsplit(separator, 1)[1]
-            break
-    return iri
+    """Rows of `queries/<name>.rq` (see kg.query.select_rows)."""
+    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged)

@@ -1,0 +1,141 @@
+"""What the exports write, as plain data read once from the store: no rdflib, no pyoxigraph beyond `read.py`.
+
+Every writer (Neo4j, GEXF, GraphML, the facts table) takes an `ExportData`,
+so a test can hand one a graph built by hand, with text the extractor never
+produces (line breaks inside a sentence), and check it survives.
+Values are kept as the store has them: dates as their lexical form
+("2024-03", "2024-03-05"), a stated value as its decimal text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The relation classes of the ontology, as lower-case keys (kg:Production -> "production", as the HTML says).
+RELATIONS = ("supply", "purchase", "production", "use", "request")
+MODALITIES = ("asserted", "reported", "hypothetical", "planned", "negated")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A party to an event: its IRI, English and French names, Wikidata id and kind (most specific class)."""
+
+    iri: str
+    name: str
+    name_fr: str | None = None
+    qid: str | None = None
+    kind: str = "Actor"
+
+
+@dataclass(frozen=True)
+class Item:
+    """What moves: an item type of the vocabulary, or an item category when the text names no type."""
+
+    iri: str
+    name: str
+    name_fr: str | None = None
+    category: str = "other"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source article."""
+
+    iri: str
+    id: str
+    date: str | None = None
+    url: str | None = None
+    title: str | None = None
+    n_events: int = 0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The evidence of events: a sentence of a document with its character offsets."""
+
+    iri: str
+    text: str
+    document: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One item inside one event: which item (its type, else its category), its label there, its quantity."""
+
+    iri: str
+    item: str
+    label: str
+    category: str
+    quantity: int | None = None
+    quantity_text: tuple[str, ...] = ()
+    item_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One extracted event: relation, modality, parties, items, evidence and what the article adds."""
+
+    iri: str
+    relation: str
+    modality: str
+    document: str
+    sentence: str
+    rule: str = ""
+    date: str | None = None
+    trigger: str | None = None
+    source: str | None = None
+    value: str | None = None
+    currency: str | None = None
+    implicit: bool = False
+    suppliers: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    flows: tuple[Flow, ...] = ()
+
+
+@dataclass(frozen=True)
+class Supplies:
+    """A supplier -> recipient edge summary (requests left out): what kinds of transfer, how well supported."""
+
+    supplier: str
+    recipient: str
+    relations: tuple[str, ...]
+    modalities: tuple[str, ...]
+    categories: tuple[str, ...]
+    n_events: int
+    n_sources: int
+    n_facts: int
+    first: str | None = None
+    last: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One claim across documents (kg:Fact): relation, parties, item, modality, and the events stating it."""
+
+    iri: str
+    relation: str
+    modality: str
+    n_sources: int
+    n_mentions: int
+    supplier: str | None = None
+    recipient: str | None = None
+    item: str | None = None
+    category: str | None = None
+    first: str | None = None
+    last: str | None = None
+    events: tuple[str, ...] = ()
+
+
+@dataclass
+class ExportData:
+    """The built graph as the exports see it; every mapping is keyed by IRI and every list sorted."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    sentences: dict[str, Sentence] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    supplies: list[Supplies] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
