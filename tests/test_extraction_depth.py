@@ -66,6 +66,12 @@ def test_adjunct_is_outside_the_scope_of_a_future_verb(extract):
         ("La Turquie a vendu des drones à l'Ukraine, a déclaré Jane Doe.", "Jane Doe"),
         ("La Turquie a vendu des drones à l'Ukraine, indique l'agence Reuters.", "Reuters"),
         ("Le Pentagone a annoncé que les États-Unis livreront des missiles à l'Ukraine.", "Pentagone"),
+        # The items listed before the incise are not its subject, whatever the parser attaches.
+        (
+            "La France compte livrer une vingtaine de canons Caesar, ainsi que des missiles et des drones, "
+            "a annoncé M. Lecornu lors d'une conférence.",
+            "M. Lecornu",
+        ),
     ],
 )
 def test_attribution_keeps_the_named_source(extract, text, source):

@@ -42,12 +42,16 @@ class AttributionFinder:
                 if label:
                     return label
         for verb, incise in self._reporting_verbs(trigger):
-            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            # A reporting verb after the fact is an incise and inverts its subject (« …, a déclaré le
+            # ministre »): a subject parsed before it is a misparse of the clause it follows (« …, ainsi que
+            # des drones, a déclaré … »), never the speaker.
+            after = incise or verb.i > trigger.i
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS and not (after and c.i < verb.i)]
             for subject in subjects:
                 label = self._label(subject)
                 if label:
                     return label
-            if not subjects and (incise or verb.i > trigger.i):
+            if not subjects and after:
                 # « …, indique le média belge RTBF » puts the subject after the verb (parsed as
                 # object); only a proper name there is taken for the speaker.
                 for obj in (c for c in verb.children if c.dep_ == "obj" and c.i > verb.i):
