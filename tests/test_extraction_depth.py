@@ -33,6 +33,7 @@ def _one(events: list[dict], relation: str = "supply") -> dict:
         ("La Norvège aurait livré des obus à l'Ukraine.", "reported"),
         ("Selon le Guardian, la Norvège a livré des obus à l'Ukraine.", "reported"),
         ("La Norvège a livré des obus à l'Ukraine, a indiqué le ministre.", "reported"),
+        ("Des drones iraniens ont été livrés à la Russie, affirment les services de renseignement.", "reported"),
         ("D'après des responsables américains, la Norvège a livré des obus à l'Ukraine.", "reported"),
         ("La Norvège pourrait livrer des obus à l'Ukraine.", "hypothetical"),
         ("La Norvège envisage de livrer des obus à l'Ukraine.", "hypothetical"),

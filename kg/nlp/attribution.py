@@ -22,8 +22,9 @@ from kg.nlp.pipeline import load_data
 NAME_DEPS = ("appos", "flat:name", "flat", "nmod", "compound")
 # Dependents that are not part of a short source label.
 DROPPED_DEPS = ("det", "punct", "acl", "acl:relcl", "appos", "conj", "cc", "advmod", "nummod")
-# How an incise (« …, a déclaré X » after the fact) hangs on the clause it reports.
-INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl")
+# How an incise (« …, a déclaré X » after the fact) hangs on the clause it reports; advmod and dep are
+# misparses (« …, affirment les services de renseignement »: a finite reporting verb is never an adverb).
+INCISE_DEPS = ("parataxis", "ccomp", "conj", "advcl", "advmod", "dep")
 
 
 class AttributionFinder:
