@@ -237,6 +237,18 @@ def test_transfer_asked_for_is_a_request_with_its_parties(extract):
     assert _qids(events[0]["recipients"]) == {"Q212"}
 
 
+def test_subject_qui_is_the_noun_before_it_when_the_parser_loses_the_relative_clause(extract):
+    events = extract("L'Allemagne vendrait des chars aux Pays-Bas qui les livreraient ensuite à l'armée ukrainienne.")
+    supply = _one(events)
+    assert _qids(supply["suppliers"]) == {"Q55"} and _qids(supply["recipients"]) == {"Q212"}
+
+
+def test_purpose_clause_has_the_subject_of_the_verb_it_modifies(extract):
+    events = extract("Le Pentagone prévoit d'acheter des obus à la Corée du Sud afin de les livrer à l'Ukraine.")
+    assert _qids(_one(events)["suppliers"]) == {"Q30"}
+    assert _qids(_one(events, "purchase")["suppliers"]) == {"Q884"}
+
+
 def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 

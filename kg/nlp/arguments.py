@@ -42,6 +42,7 @@ class Grammar:
         self.quantifier_nouns = set(data["quantifier_nouns"])
         self.agent_nouns = set(data["agent_nouns"])
         self.relative_pronouns = set(data["relative_pronouns"])
+        self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
         self.control_verbs = set(data["control_verbs"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
@@ -215,7 +216,20 @@ class ArgumentFinder:
             clause = clause.head
         if clause.dep_ in ("acl:relcl", "acl"):
             return clause.head
-        return None
+        return self._preceding_noun(token) if token.lower_ in self.g.subject_relative_pronouns else None
+
+    def _preceding_noun(self, token: Token) -> Token | None:
+        """The noun right before a subject relative pronoun (« aux Pays-Bas, qui les livreraient »).
+
+        A subject « qui » follows its antecedent, at most after a comma; this reads it when the parser
+        hangs the relative clause on the main verb instead of the noun.
+        """
+        i = token.i - 1
+        if i >= token.sent.start and token.doc[i].text == ",":
+            i -= 1
+        if i < token.sent.start or token.doc[i].pos_ not in ("NOUN", "PROPN"):
+            return None
+        return token.doc[i]
 
     def resolve_relative(self, arg: Argument) -> list[Argument]:
         if arg.token.lower_ in self.g.relative_pronouns and arg.token.pos_ in ("PRON", "SCONJ"):
@@ -259,6 +273,10 @@ class ArgumentFinder:
             return []
         if dep == "conj" and head.pos_ in ("VERB", "AUX") or dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if verb.pos_ in ("ADV", "ADP", "SCONJ") and dep in ("advmod", "mark", "case", "fixed"):
+            # « afin de les livrer », with the infinitive hung on « afin »: a purpose clause has the
+            # subject of the verb it modifies.
+            return self.subject_of(head, depth + 1)
         return []
 
     def arguments(self, trigger: Token) -> list[Argument]:
