@@ -40,6 +40,7 @@ def _one(events: list[dict], relation: str = "supply") -> dict:
         ("La Norvège livrerait-elle des obus à l'Ukraine ?", "hypothetical"),
         ("La Norvège livrera des obus à l'Ukraine.", "planned"),
         ("La Norvège va livrer des obus à l'Ukraine.", "planned"),
+        ("Selon Reuters, la Norvège est prête à livrer des obus à l'Ukraine.", "planned"),
         ("Des obus doivent être livrés à l'Ukraine par la Norvège.", "planned"),
         ("La Norvège a promis à l'Ukraine des obus.", "planned"),
         ("La Norvège ne livrera pas d'obus à l'Ukraine.", "negated"),
@@ -64,6 +65,7 @@ def test_adjunct_is_outside_the_scope_of_a_future_verb(extract):
     ("text", "source"),
     [
         ("Selon le Financial Times, la Turquie a vendu des drones à l'Ukraine.", "Financial Times"),
+        ("Selon Reuters, la Turquie a vendu des drones à l'Ukraine.", "Reuters"),
         ("La Turquie a vendu des drones à l'Ukraine, a déclaré Jane Doe.", "Jane Doe"),
         ("La Turquie a vendu des drones à l'Ukraine, indique l'agence Reuters.", "Reuters"),
         ("Le Pentagone a annoncé que les États-Unis livreront des missiles à l'Ukraine.", "Pentagone"),

@@ -138,11 +138,14 @@ def _name(token: Token) -> str:
     ):
         end += 1
     parts = ("flat:name", "flat", "conj", "nmod", "case", "punct")
-    compact = [t for t in token.subtree if t.dep_ in parts or t == token]
+    # The name's own preposition (« Selon Reuters ») is not part of it; an inner one (« Corée du Nord ») is.
+    compact = [
+        t for t in token.subtree if t == token or (t.dep_ in parts and not (t.dep_ == "case" and t.head == token))
+    ]
     compact_span = (min(t.i for t in compact), max(t.i for t in compact))
     if compact_span[1] - compact_span[0] + 1 == len(compact) and compact_span[1] - compact_span[0] > end - start:
         start, end = compact_span
-    return doc[start : end + 1].text.strip(" -")
+    return doc[start : end + 1].text.strip(" -,;:")
 
 
 def _phrase(head: Token) -> list[Token]:

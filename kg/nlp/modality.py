@@ -97,7 +97,8 @@ class ModalityClassifier:
                 found.add("hypothetical" if lemma in self._set("hypothetical", "governors") else "reported")
             if "Fut" in _feature(token, "Tense"):
                 found.add("planned")
-            if governing and token.pos_ in ("VERB", "AUX"):
+            # Adjectives govern too: « la Pologne est prête à livrer ».
+            if governing and token.pos_ in ("VERB", "AUX", "ADJ"):
                 if lemma in self._set("hypothetical", "governors"):
                     found.add("hypothetical")
                 if lemma in self._set("planned", "governors") and not perfect:
