@@ -33,15 +33,8 @@ import time
 from pathlib import Path
 
 from kg.render import ActorInfo, DocumentInfo, EventInfo, ExplorerData, ItemInfo, Term, explorer_payload, render_page
+from kg.render.browser import CHROMIUM, headless_chromium
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BLOCS = {"west": 45, "east": 30, "middle-east": 15, "asia": 10}
 KINDS = {"Country": 30, "Company": 15, "Media": 5, "InternationalOrganisation": 5, "ArmedGroup": 5, "UnnamedActor": 40}
 RELATIONS = {"supply": 60, "purchase": 12, "production": 8, "use": 12, "request": 8}
@@ -167,16 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="page loads per size (the median is reported)")
     parser.add_argument("--keep", type=Path, help="keep the pages in this folder")
-    parser.add_argument("--chromium", default="/usr/bin/chromium", help="the Chromium binary Playwright drives")
+    parser.add_argument("--chromium", default=str(CHROMIUM), help="the Chromium binary Playwright drives")
     args = parser.parse_args(argv)
-
-    from playwright.sync_api import sync_playwright
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="html-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium(args.chromium) as browser:
         for size in args.sizes:
             data = synthetic_data(size, args.seed)
             start = time.perf_counter()
@@ -195,7 +185,6 @@ def main(argv: list[str] | None = None) -> int:
                 (size, len(payload["edges"]), len(data.events), path.stat().st_size, laid_out - start,
                  rendered - start, statistics.median(loads), max(loads))
             )  # fmt: skip
-        browser.close()
     print(f"{'actors':>7} {'edges':>6} {'events':>7} {'file MB':>8} {'layout s':>9} {'render s':>9} "
           f"{'ready ms p50':>13} {'max':>6}")  # fmt: skip
     for size, edges, events, nbytes, layout_s, render_s, ready, worst in rows:

@@ -21,18 +21,11 @@ import pytest
 from conftest import ROOT
 
 from kg import api, cli
+from kg.export.palette import edge_width, node_size
 from kg.render import ExplorerData, explorer_payload, render_html, render_page, script_json, trigger_marks
+from kg.render.browser import CHROMIUM, headless_chromium
 from kg.render.layout import layout
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">'
 SCRIPT_PAYLOAD = "</script><script>window.__xss=2</script>"
 TEXTS = {
@@ -85,12 +78,8 @@ def out(tmp_path_factory, extractor) -> Path:
 def browser() -> Iterator[object]:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium(CHROMIUM) as chromium:
         yield chromium
-        chromium.close()
 
 
 @dataclass
@@ -258,6 +247,19 @@ def test_render_filters_change_what_is_drawn(explorer: Loaded, out: Path):
     page.click("#kg-reset")  # type: ignore[attr-defined]
     assert visible(explorer) == tuple(explorer.js("[nodes.length, edges.length]"))  # type: ignore[arg-type]
     assert explorer.errors == []
+
+
+def test_render_sizes_and_widths_are_the_exports(explorer: Loaded):
+    """The page draws with the sizes of the GEXF/GraphML exports: both take them from style.json."""
+    data = explorer.js("JSON.parse(document.getElementById('kg-data').textContent)")
+    most = max(node["degree"] for node in data["nodes"])  # type: ignore[index]
+    sizes = explorer.js("nodes.get().map((n) => [n.id, n.size])")
+    assert sizes == [[n["id"], node_size(n["degree"], most)] for n in data["nodes"]]  # type: ignore[index]
+    assert len({size for _, size in sizes}) > 1  # type: ignore[union-attr]
+    widths = explorer.js("edges.get().map((e) => [e.id, e.width])")
+    documents = [len({data["events"][i]["document"] for i in e["events"]}) for e in data["edges"]]  # type: ignore[index]
+    assert widths == [[e["id"], edge_width(n)] for e, n in zip(data["edges"], documents, strict=True)]  # type: ignore[index]
+    assert max(documents) > 1
 
 
 def test_render_search_focuses_an_actor_by_french_name_and_hover_shows_it(explorer: Loaded):

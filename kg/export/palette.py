@@ -1,10 +1,10 @@
 """Colours and sizes of the Gephi and GraphML exports, the same as the HTML explorer's.
 
-The colours are read from the explorer's own style file (`kg/render/style.json`:
-actor kinds and item categories), so the two never drift apart; the sizes
-repeat the explorer's two formulas (`kg/render/assets/explorer.js`): a node's
-size grows with the square root of its number of partners, an edge's width
-with the logarithm of its number of source documents.
+Both are read from the explorer's own style file (`kg/render/style.json`: actor
+kinds, item categories and `sizes`), so the two never drift apart. The size
+formulas are the explorer's (`kg/render/assets/explorer.js`): a node's size
+grows with the square root of its number of partners, an edge's width with the
+logarithm of its number of source documents.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kg.errors import RenderError
 
@@ -37,30 +38,67 @@ class Palette:
         return self.categories.get(category or "") or _FALLBACK
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """The explorer's size constants (`sizes` in the style file), in pixels."""
+
+    node_min: int
+    node_max: int
+    edge_min: int
+    edge_per_doubling: int
+    edge_max: int
+
+
 @lru_cache(maxsize=1)
+def _style(path: Path) -> dict[str, Any]:
+    """The style file, read once."""
+    try:
+        style = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"{path}: cannot read the explorer's style ({exc})") from None
+    if not isinstance(style, dict):
+        raise RenderError(f"{path}: cannot read the explorer's style (not a JSON object)")
+    return style
+
+
 def load_palette(path: Path = STYLE_PATH) -> Palette:
     """The explorer's palette.
 
     Raises:
         RenderError: the style file is missing or malformed.
     """
+    style = _style(path)
     try:
-        style = json.loads(Path(path).read_text(encoding="utf-8"))
         return Palette(dict(style["kinds"]), dict(style["categories"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise RenderError(f"{path}: cannot read the explorer's colours ({exc})") from None
 
 
+def load_sizes(path: Path = STYLE_PATH) -> Sizes:
+    """The explorer's node sizes and edge widths.
+
+    Raises:
+        RenderError: the style file is missing or malformed.
+    """
+    style = _style(path)
+    try:
+        return Sizes(**style["sizes"])
+    except (KeyError, TypeError) as exc:
+        raise RenderError(f"{path}: cannot read the explorer's sizes ({exc})") from None
+
+
 def node_size(partners: int, most_partners: int) -> float:
-    """The explorer's node size: 7 to 40 by the square root of the share of the best-connected actor's partners."""
+    """The explorer's node size: `node_min` to `node_max` by the square root of the share of the most partners."""
+    sizes = load_sizes()
     weight = math.sqrt(partners / max(1, most_partners))
     # JavaScript's Math.round rounds halves up; Python's round() would round them to even.
-    return float(math.floor(7 + 33 * weight + 0.5))
+    return float(math.floor(sizes.node_min + (sizes.node_max - sizes.node_min) * weight + 0.5))
 
 
 def edge_width(documents: int) -> float:
-    """The explorer's edge width: 1 for one source document, +2 per doubling, at most 14."""
-    return min(1 + 2 * math.log2(max(documents, 1)), 14.0)
+    """The explorer's edge width: `edge_min` for one document, +`edge_per_doubling` per doubling, at most `edge_max`."""
+    sizes = load_sizes()
+    return float(min(sizes.edge_min + sizes.edge_per_doubling * math.log2(max(documents, 1)), sizes.edge_max))
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -3,7 +3,8 @@
 An edge is supplier -> recipient for one relation and one item category, and
 lists its events; a node lists the events it is a party to (also those with
 no other side, which draw no edge). Widths, dashes and visibility are left to
-the page, which recomputes them from the events the filters keep.
+the page, which recomputes them from the events the filters keep, with the
+size constants of `style.json` (passed on as `sizes`).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
         "relations": _legend(data.relations, {e.relation for e in data.events}, {}, style["relations"]),
         "modalities": _legend(data.modalities, {e.modality for e in data.events}, {}, style["modalities"]),
         "months": sorted({m for e in data.events for m in (_period(e.date) or ())}),
+        "sizes": style["sizes"],
     }
 
 

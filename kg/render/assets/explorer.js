@@ -17,6 +17,8 @@ var edges = null;
   var BIG_GRAPH_EDGES = 2000;
   var ARROWS_FROM_SCALE = 0.35;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  // Node sizes and edge widths, from style.json (the GEXF/GraphML exports draw the same: kg/export/palette.py).
+  var sizes = data.sizes;
   var colourOf = {};
   data.kinds.forEach(function (k) { colourOf["kind:" + k.key] = k.colour || "#95a5a6"; });
   data.categories.forEach(function (c) { colourOf["category:" + c.key] = c.colour || "#666666"; });
@@ -87,7 +89,7 @@ var edges = null;
     return {
       id: edge.id,
       hidden: docs.size === 0 || !state.categories.has(edge.category),
-      width: Math.min(1 + 2 * Math.log2(Math.max(docs.size, 1)), 14),
+      width: Math.min(sizes.edge_min + sizes.edge_per_doubling * Math.log2(Math.max(docs.size, 1)), sizes.edge_max),
       dashes: !asserted,
       color: { color: colour, highlight: colour, hover: colour, opacity: 0.85 }
     };
@@ -403,7 +405,8 @@ var edges = null;
     var maxDegree = Math.max(1, Math.max.apply(null, data.nodes.map(function (node) { return node.degree; })));
     nodes = new vis.DataSet(data.nodes.map(function (node) {
       var weight = Math.sqrt(node.degree / maxDegree);
-      var item = { id: node.id, label: node.label, x: node.x, y: node.y, size: Math.round(7 + 33 * weight),
+      var item = { id: node.id, label: node.label, x: node.x, y: node.y,
+        size: Math.round(sizes.node_min + (sizes.node_max - sizes.node_min) * weight),
         hidden: false, group: "kind:" + node.kind };
       var fontSize = Math.round(13 + 9 * weight);
       if (fontSize > 14) { item.font = { size: fontSize }; }
