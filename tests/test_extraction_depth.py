@@ -251,6 +251,16 @@ def test_purpose_clause_has_the_subject_of_the_verb_it_modifies(extract):
     assert _qids(_one(events, "purchase")["suppliers"]) == {"Q884"}
 
 
+def test_items_coordinated_by_ainsi_que_wherever_the_parser_hangs_them(extract):
+    text = (
+        "La Belgique va envoyer une dizaine de canons, ainsi que des blindés, des drones et des obus, "
+        "a annoncé la ministre Ludivine Dedonder."
+    )
+    event = _one(extract(text))
+    assert {i["category"] for i in event["items"]} == {"artillery", "armoured_vehicle", "drone", "ammunition"}
+    assert event["source"] == "Ludivine Dedonder"
+
+
 def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 

@@ -43,6 +43,7 @@ class Grammar:
         self.agent_nouns = set(data["agent_nouns"])
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
+        self.coordinating_locutions = [tuple(m.split()) for m in data["coordinating_locutions"]]
         self.control_verbs = set(data["control_verbs"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
@@ -205,7 +206,33 @@ class ArgumentFinder:
                     marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
                     found.append(Argument(child, arg.rel, marker))
                     stack.append(child)
+            if not stack:
+                following = self._coordinated_after(max(found, key=lambda a: a.token.i).token)
+                if following is not None and all(a.token.i != following.i for a in found):
+                    found.append(Argument(following, arg.rel, arg.marker))
+                    stack.append(following)
         return found
+
+    def _coordinated_after(self, last: Token) -> Token | None:
+        """The noun a coordinating locution adds right after `last` (« des canons, ainsi que des drones »).
+
+        Read from the words, not the tree: the parser often hangs the second phrase on the verb, or makes
+        it the subject of a following incise.
+        """
+        doc, sentence = last.doc, last.sent
+        i = max(t.i for t in last.subtree) + 1
+        if i < sentence.end and doc[i].text == ",":
+            i += 1
+        for locution in self.g.coordinating_locutions:
+            words = [t.lower_ for t in doc[i : min(i + len(locution), sentence.end)]]
+            if tuple(words) != locution:
+                continue
+            j = i + len(locution)
+            while j < sentence.end and doc[j].pos_ in ("DET", "ADP", "NUM"):
+                j += 1
+            if j < sentence.end and doc[j].pos_ in ("NOUN", "PROPN"):
+                return doc[j]
+        return None
 
     def antecedent(self, token: Token) -> Token | None:
         """The noun a relative clause containing `token` (a relative pronoun) is about."""
