@@ -265,6 +265,13 @@ def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 
 
+def test_idiom_with_adverbs_between_its_words_is_not_a_transfer(extract):
+    events = extract(
+        "La Biélorussie a livré des obus à la Russie, mais leur nombre ne changerait pas la donne en Ukraine."
+    )
+    assert [(e["relation"], _qids(e["recipients"])) for e in events] == [("supply", {"Q159"})]
+
+
 # -- discourse ------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 « changer la donne », « livrer bataille », « tirer profit »: the verb of a rule
 is there, the transfer is not. The expressions are data (`grammar.yaml`,
 `idioms`); each word matches a token by lemma or by lower-case form, so
-« changerait la donne » and « a changé la donne » are both found.
+« changerait la donne » and « a changé la donne » are both found, and
+adverbs may come between the words: « ne changerait pas la donne », « a
+complètement changé la donne ».
 """
 
 from __future__ import annotations
@@ -23,9 +25,24 @@ class IdiomFinder:
         """Indices of the tokens that belong to an idiom in `sentence`."""
         found: set[int] = set()
         words = [(t.lower_.replace("’", "'"), t.lemma_.lower()) for t in sentence]
+        adverbs = [t.pos_ == "ADV" for t in sentence]
         for idiom in self.idioms:
-            size = len(idiom)
-            for start in range(len(words) - size + 1):
-                if all(w in words[start + k] for k, w in enumerate(idiom)):
-                    found.update(sentence[start + k].i for k in range(size))
+            for start in range(len(words)):
+                matched = self._match(idiom, words, adverbs, start)
+                if matched:
+                    found.update(sentence[k].i for k in matched)
         return found
+
+    @staticmethod
+    def _match(idiom: tuple[str, ...], words: list[tuple[str, str]], adverbs: list[bool], start: int) -> list[int]:
+        """Positions of the idiom's words from `start`, adverbs skipped between them; [] if it is not there."""
+        positions: list[int] = []
+        k = start
+        for n, word in enumerate(idiom):
+            while n and k < len(words) and adverbs[k] and word not in words[k]:
+                k += 1
+            if k >= len(words) or word not in words[k]:
+                return []
+            positions.append(k)
+            k += 1
+        return positions
