@@ -188,15 +188,17 @@ class Extractor:
         doc: Doc,
         mentions: dict[int, Mention],
         cache: dict[str, list[Argument]],
-    ) -> tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...], set[int]]:
-        """Items, suppliers and recipients of one match; an argument fills at most one role.
+    ) -> tuple[list[FoundItem], dict[str, tuple[Actor, ...]], dict[str, tuple[Actor, ...]], set[int]]:
+        """Items, the parties by side, the parties ruled out by side, of one match; an argument fills one role.
 
-        `cache` holds the arguments of each pattern node (with the node itself as `self`),
-        filled here and read again by the caller.
+        A conjunct the sentence rules out (« à Wagner, et non au gouvernement russe ») is kept apart:
+        the caller states the transfer to it as negated. `cache` holds the arguments of each pattern
+        node (with the node itself as `self`), filled here and read again by the caller.
         """
         used: set[int] = set(nodes.values())
         items: list[FoundItem] = []
         sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
+        ruled_out: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
         for role in ("items", "suppliers", "recipients"):
             for slot in self._markers[rule.id].get(role, ()):
                 if slot.node not in cache:
@@ -212,6 +214,8 @@ class Extractor:
                     if arg.rel == "topic" and role != "items" and sides[role]:
                         continue
                     if role == "items":
+                        if arg.contrasted:
+                            continue
                         found_items = [
                             f
                             for f in self.resolve_items(arg.token, mentions)
@@ -228,9 +232,14 @@ class Extractor:
                     else:
                         actors = self.resolve_actors(arg.token, mentions)
                         if actors:
-                            sides[role].extend(actors)
+                            (ruled_out if arg.contrasted else sides)[role].extend(actors)
                             used.add(arg.token.i)
-        return items, _unique(sides["suppliers"]), _unique(sides["recipients"]), used
+        return (
+            items,
+            {side: _unique(found) for side, found in sides.items()},
+            {side: _unique(found) for side, found in ruled_out.items()},
+            used,
+        )
 
     def _apply(
         self, rule: Rule, nodes: dict[str, int], sentence: Sentence, mentions: dict[int, Mention]
@@ -239,7 +248,8 @@ class Extractor:
         doc = sentence.span.doc
         trigger = doc[nodes["trigger"]]
         cache: dict[str, list[Argument]] = {}
-        found_items, suppliers, recipients, used = self._fill_roles(rule, nodes, doc, mentions, cache)
+        found_items, parties, ruled_out, used = self._fill_roles(rule, nodes, doc, mentions, cache)
+        suppliers, recipients = parties["suppliers"], parties["recipients"]
         if not found_items and rule.id in self._implied:
             found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
         if not found_items:
@@ -295,6 +305,10 @@ class Extractor:
             ),
         )
         events = [base]
+        for side, actors in ruled_out.items():
+            # « destinés à Wagner, et non au gouvernement russe »: the same transfer, denied to the other party.
+            if actors and getattr(base, side):
+                events.append(replace(base, **{side: actors}, modality="negated", source=source))  # type: ignore[arg-type]
         if relation == "use" and suppliers and recipients:
             # An item's stated origin and its user imply a transfer between them.
             implicit_suppliers = tuple(a for a in suppliers if a not in recipients)

@@ -261,6 +261,20 @@ def test_items_coordinated_by_ainsi_que_wherever_the_parser_hangs_them(extract):
     assert event["source"] == "Ludivine Dedonder"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Turquie a livré des drones à Kiev mais pas à Moscou.",
+        "La Turquie a achevé une livraison de drones destinés à Kiev, et non au gouvernement russe.",
+    ],
+)
+def test_party_ruled_out_by_et_non_gets_the_transfer_negated(extract, text):
+    found = {(frozenset(_qids(e["recipients"])), e["modality"]) for e in _transfers(extract(text))}
+    assert (frozenset({"Q212"}), "negated") not in found
+    assert (frozenset({"Q159"}), "negated") in found
+    assert not any("Q159" in recipients for recipients, modality in found if modality != "negated")
+
+
 def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 

@@ -23,11 +23,15 @@ NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
 
 @dataclass(frozen=True)
 class Argument:
-    """A dependent of a predicate: its head token, relation label and marker words."""
+    """A dependent of a predicate: its head token, relation label and marker words.
+
+    `contrasted` marks a conjunct the sentence rules out (« à Wagner, et non au gouvernement russe »).
+    """
 
     token: Token
     rel: str
     marker: str
+    contrasted: bool = False
 
 
 class Grammar:
@@ -44,6 +48,7 @@ class Grammar:
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
         self.coordinating_locutions = [tuple(m.split()) for m in data["coordinating_locutions"]]
+        self.contrast_words = set(data["contrast_words"])
         self.control_verbs = set(data["control_verbs"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
@@ -143,6 +148,12 @@ class ArgumentFinder:
             for arg in self._with_conjuncts(Argument(child, dep, marker)):
                 out.append(arg)
                 out.extend(self._lifted(arg.token))
+        for child in node.children:
+            # « une livraison destinée à Wagner, et non au gouvernement russe »: the ruled-out phrase is
+            # often coordinated with the predicate itself; its preposition says which role it denies.
+            marker = self.marker(child) if child.dep_ == "conj" else ""
+            if marker and any(c.dep_ == "advmod" and c.lower_ in self.g.contrast_words for c in child.children):
+                out.append(Argument(child, "obl:arg", marker, contrasted=True))
         if node.pos_ in ("VERB", "AUX"):
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
             # object with the verb; a nominal conjunct without a subject of its own is an object.
@@ -180,12 +191,10 @@ class ArgumentFinder:
                 and child.lemma_ in self.g.destination_participles
                 and child.morph.get("VerbForm") == ["Part"]
             ):
-                # « des roquettes destinées à Wagner », « des chars promis à Kiev ».
-                out.extend(
-                    Argument(grand, "lifted", m)
-                    for grand, gdep, m in self.marked(child)
-                    if m in self.g.lifted_markers and gdep not in self.g.clause_deps
-                )
+                # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau ».
+                for grand, gdep, m in self.marked(child):
+                    if m in self.g.lifted_markers and gdep not in self.g.clause_deps:
+                        out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
         return out
 
     def _with_conjuncts(self, arg: Argument) -> list[Argument]:
@@ -204,7 +213,10 @@ class ArgumentFinder:
                     # « de la part des États-Unis et de l'Europe »: the second conjunct
                     # repeats only the last word of the locution.
                     marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
-                    found.append(Argument(child, arg.rel, marker))
+                    contrasted = arg.contrasted or any(
+                        c.dep_ == "advmod" and c.lower_ in self.g.contrast_words for c in child.children
+                    )
+                    found.append(Argument(child, arg.rel, marker, contrasted))
                     stack.append(child)
             if not stack:
                 following = self._coordinated_after(max(found, key=lambda a: a.token.i).token)
@@ -341,7 +353,7 @@ class ArgumentFinder:
         found = [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]
         # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb.
         found.extend(
-            Argument(a.token, "gov:obl", a.marker)
+            Argument(a.token, "gov:obl", a.marker, a.contrasted)
             for a in self.direct(head)
             if a.rel in ("obl", "obl:arg", "obl:mod") and a.token.i > noun.i and a.marker
         )
