@@ -275,6 +275,15 @@ def test_party_ruled_out_by_et_non_gets_the_transfer_negated(extract, text):
     assert not any("Q159" in recipients for recipients, modality in found if modality != "negated")
 
 
+def test_phrases_after_an_infinitive_hung_on_its_modal_are_its_own(extract):
+    event = _one(
+        extract("La Hongrie pourrait acheter des chars, des blindés et des drones auprès de la Corée du Sud."),
+        "purchase",
+    )
+    assert _qids(event["suppliers"]) == {"Q884"} and _qids(event["recipients"]) == {"Q28"}
+    assert {i["category"] for i in event["items"]} == {"armoured_vehicle", "drone"} and len(event["items"]) == 3
+
+
 def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 

@@ -108,7 +108,8 @@ class ArgumentFinder:
                 continue
             if relations is not None and dep not in relations:
                 continue
-            if dep not in self.g.clause_deps and (
+            # An adverb is never a clause: « auprès » tagged xcomp is still the head of « auprès de X ».
+            if (dep not in self.g.clause_deps or child.pos_ == "ADV") and (
                 child.lower_ in self.g.locution_heads or child.lemma_ in self.g.locution_heads
             ):
                 prefix = self.case_words(child) + [child.lower_]
@@ -337,9 +338,25 @@ class ArgumentFinder:
                 args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
                 # « la Pologne dispose de MiG hérités de la RDA »: the holder of the noun.
                 args.extend(self.governor_arguments(trigger.head))
+            if trigger.dep_ == "xcomp" and trigger.head.lemma_ in self.g.control_verbs:
+                args.extend(self._after_infinitive(trigger))
         else:
             args.extend(self.governor_arguments(trigger))
         return args
+
+    def _after_infinitive(self, trigger: Token) -> list[Argument]:
+        """Phrases after an infinitive that the parser hung on the verb controlling it.
+
+        « Moscou pourrait se procurer des chars, des blindés et des drones auprès de Pyongyang »:
+        everything after « se procurer » is its complement, though the parser may attach « des
+        blindés » (even as a subject) and « auprès de Pyongyang » to « pourrait ».
+        """
+        found: list[Argument] = []
+        for child, dep, marker in self.marked(trigger.head):
+            if child.i > trigger.i and child.pos_ in NOMINAL:
+                rel = "obj" if dep in SUBJECTS and not marker else dep
+                found.extend(self._with_conjuncts(Argument(child, rel, marker)))
+        return found
 
     def governor_arguments(self, noun: Token) -> list[Argument]:
         """For a nominal trigger, the subject of the verb it is the object of (« X a confirmé la livraison »).
