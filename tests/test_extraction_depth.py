@@ -276,11 +276,9 @@ def test_party_ruled_out_by_et_non_gets_the_transfer_negated(extract, text):
 
 
 def test_phrases_after_an_infinitive_hung_on_its_modal_are_its_own(extract):
-    event = _one(
-        extract("La Hongrie pourrait acheter des chars, des blindés et des drones auprès de la Corée du Sud."),
-        "purchase",
-    )
-    assert _qids(event["suppliers"]) == {"Q884"} and _qids(event["recipients"]) == {"Q28"}
+    text = "Un expert a estimé que Minsk pourrait se procurer des chars, des véhicules blindés et des drones auprès de Pékin."
+    event = _one(extract(text), "purchase")
+    assert _qids(event["suppliers"]) == {"Q148"} and _qids(event["recipients"]) == {"Q184"}
     assert {i["category"] for i in event["items"]} == {"armoured_vehicle", "drone"} and len(event["items"]) == 3
 
 
