@@ -282,6 +282,19 @@ def test_phrases_after_an_infinitive_hung_on_its_modal_are_its_own(extract):
     assert {i["category"] for i in event["items"]} == {"armoured_vehicle", "drone"} and len(event["items"]) == 3
 
 
+def test_agent_after_an_apposition_of_a_nominal_trigger(extract):
+    text = (
+        "Plusieurs annonces ont été faites lundi, notamment celle de la fourniture d'un système de défense "
+        "antiaérienne NASAMS, l'équivalent du Patriot, par la Norvège et le Danemark."
+    )
+    assert _qids(_one(extract(text))["suppliers"]) == {"Q20", "Q35"}
+
+
+def test_participle_of_an_equipping_verb_names_its_recipient(extract):
+    event = _one(extract("L'Ukraine, abreuvée en armes et en munitions par la Pologne, contre-attaque."))
+    assert _qids(event["suppliers"]) == {"Q36"} and _qids(event["recipients"]) == {"Q212"}
+
+
 def test_idiom_is_not_a_transfer(extract):
     assert extract("Le soutien de l'Iran a changé la donne dans la guerre en Ukraine.") == []
 

@@ -49,6 +49,7 @@ class Grammar:
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
         self.coordinating_locutions = [tuple(m.split()) for m in data["coordinating_locutions"]]
         self.contrast_words = set(data["contrast_words"])
+        self.agent_markers = set(data["agent_markers"])
         self.control_verbs = set(data["control_verbs"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
@@ -342,7 +343,36 @@ class ArgumentFinder:
                 args.extend(self._after_infinitive(trigger))
         else:
             args.extend(self.governor_arguments(trigger))
+            args.extend(self._agent_after_apposition(trigger))
         return args
+
+    def _agent_after_apposition(self, noun: Token) -> list[Argument]:
+        """« la fourniture d'un système Mamba, l'équivalent du Patriot, par la France et l'Italie »: the agent.
+
+        An apposition between commas ends the noun's phrase for the parser, which then hangs « par la
+        France » on the apposition or elsewhere; read from the words: the noun's phrase, a comma, a short
+        phrase without a verb, a comma, then an agent marker.
+        """
+        doc, sentence = noun.doc, noun.sent
+        comma = max(t.i for t in noun.subtree) + 1
+        if comma >= sentence.end or doc[comma].text != ",":
+            return []
+        close = comma + 1
+        while close < sentence.end and close - comma <= 8 and doc[close].text != ",":
+            if doc[close].pos_ in ("VERB", "AUX"):
+                return []
+            close += 1
+        marker = close + 1
+        if close == comma + 1 or marker >= sentence.end or doc[close].text != ",":
+            return []
+        if doc[marker].lower_ not in self.g.agent_markers:
+            return []
+        head = marker + 1
+        while head < sentence.end and doc[head].pos_ == "DET":
+            head += 1
+        if head >= sentence.end or doc[head].pos_ not in NOMINAL:
+            return []
+        return self._with_conjuncts(Argument(doc[head], "nmod", doc[marker].lower_))
 
     def _after_infinitive(self, trigger: Token) -> list[Argument]:
         """Phrases after an infinitive that the parser hung on the verb controlling it.
