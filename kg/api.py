@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from kg.errors import OutputError, SourceError
-from kg.files import atomic_write
+from kg.files import atomic_write, swap_folder, temporary_folder
 from kg.model import Article, Event
 from kg.paths import ontology_dir
 
@@ -73,6 +76,74 @@ def write_events(events: Iterable[Event], path: Path) -> None:
                 handle.write(json.dumps(event.to_json(), ensure_ascii=False, sort_keys=False) + "\n")  # type: ignore[attr-defined]
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recover_stale_builds(out: Path) -> None:
+    """Remove what builds into `out` killed half way left beside it; put back an OUT caught between two renames."""
+    prefix = f".{out.name}.build-"
+    for leftover in sorted(out.parent.glob(f"{prefix}*")):
+        pid = leftover.name.removeprefix(prefix).split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        if leftover.name.endswith(".old") and not out.exists():
+            os.replace(leftover, out)  # killed after OUT was moved aside, before the new one was renamed in
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """A fresh folder beside OUT for a build to fill, swapped in as OUT only once everything is written.
+
+    A build that fails or is killed (even by SIGKILL) leaves OUT exactly as it was; the next build removes the
+    leftover `.OUT.build-<pid>.….tmp` folder. Files in OUT that a build does not write (an analyst's own) are
+    copied into the new OUT. When OUT is a symbolic link or holds the current folder, it is written in place.
+
+    Raises:
+        OutputError: the folder beside OUT cannot be created, or OUT cannot be replaced.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: not a folder")
+    if out.is_symlink() or Path.cwd().is_relative_to(out.resolve()):
+        # OUT is a link, or the folder the analyst stands in: it cannot be renamed away, so write in place
+        # (each file still atomically).
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _recover_stale_builds(out)
+        stage = temporary_folder(out.parent, f"{out.name}.build-{os.getpid()}")
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot prepare the output folder ({exc.strerror or exc})") from None
+    try:
+        yield stage
+        if out.is_dir():
+            for entry in out.iterdir():
+                if (stage / entry.name).exists() or entry.name.endswith(".tmp"):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, stage / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, stage / entry.name, follow_symlinks=False)
+        swap_folder(stage, out)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
 
 
 def build_graph(articles: list[Article], events: list[Event], out: Path, ontology: Path | None = None) -> Path:

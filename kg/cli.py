@@ -71,18 +71,17 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     report, articles, events = _extract(args.paths)
-    api.write_events(events, out / "events.jsonl")
-    graph = api.build_graph(articles, events, out)
-    store = api.build_store(out, graph)
-    page = api.render_graph(out)
-    exports = api.write_exports(out)
+    with api.staged_output(out) as stage:
+        api.write_events(events, stage / "events.jsonl")
+        graph = api.build_graph(articles, events, stage)
+        api.build_store(stage, graph)
+        api.render_graph(stage)
+        exports = api.write_exports(stage)
     log.info(
-        "%d documents, %d events → %s, %s, %s and %d exports",
+        "%d documents, %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,
         report.events,
-        graph,
-        store,
-        page,
+        out,
         len(exports),
     )
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
@@ -153,7 +152,9 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     extract = sub.add_parser("extract", help="extract events from articles as JSONL")
-    extract.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
+    extract.add_argument(
+        "paths", nargs="+", help=".txt, .jsonl, .html/.htm, .txt.gz, .jsonl.gz files or folders of them"
+    )
     extract.add_argument("-o", "--output", help="JSONL file to write (default: stdout)")
     extract.set_defaults(func=cmd_extract)
 
@@ -161,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
         "build",
         help="extract events, build the RDF graph, its SPARQL store, the HTML explorer and the exports in OUT/",
     )
-    build.add_argument("paths", nargs="+", help=".txt/.jsonl files or folders of them")
+    build.add_argument("paths", nargs="+", help=".txt, .jsonl, .html/.htm, .txt.gz, .jsonl.gz files or folders of them")
     build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
     build.set_defaults(func=cmd_build)
 

@@ -21,7 +21,7 @@ class KgError(Exception):
 
 
 class SourceError(KgError):
-    """An input document cannot be read (empty, binary, not UTF-8, malformed line)."""
+    """An input document cannot be read (empty, binary, not UTF-8, malformed, too large, corrupt gzip, no HTML text)."""
 
     code = "E001"
 

@@ -51,11 +51,12 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 RELATION_FILTER = "FILTER(?class IN (kg:Supply, kg:Purchase, kg:Production, kg:Use, kg:Request))"
 
-# Article text is data: quotes, backslashes, a line separator (the pipeline cuts sentences at \n and \r, so
-# U+2028 is the line break a real sentence can hold), semicolons, </script> and a Cypher injection attempt.
+# Article text is data: quotes, backslashes, a tab (reading turns line separators such as U+2028 into line
+# breaks, where sentences end; the hand-made graph below carries those), semicolons, </script> and a Cypher
+# injection attempt.
 PAYLOAD = (
     "L'Allemagne a livré des chars à l'Ukraine (dossier \"C:\\armes\\2024\" ; note </script> "
-    "'); MATCH (n) DETACH DELETE n; // suite\u2028et fin)."
+    "'); MATCH (n) DETACH DELETE n; // suite\tet fin)."
 )
 OWN_TEXTS = {
     "x-payload.txt": " date 2024-03 " + PAYLOAD + "\n",

