@@ -9,16 +9,13 @@ logarithm of its number of source documents.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from kg.errors import RenderError
+from kg.render.style import STYLE_PATH, load_style
 
-STYLE_PATH = Path(__file__).resolve().parent.parent / "render" / "style.json"
 # What the explorer draws when a kind or category is missing from the style.
 _FALLBACK = "#95a5a6"
 
@@ -49,25 +46,13 @@ class Sizes:
     edge_max: int
 
 
-@lru_cache(maxsize=1)
-def _style(path: Path) -> dict[str, Any]:
-    """The style file, read once."""
-    try:
-        style = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"{path}: cannot read the explorer's style ({exc})") from None
-    if not isinstance(style, dict):
-        raise RenderError(f"{path}: cannot read the explorer's style (not a JSON object)")
-    return style
-
-
 def load_palette(path: Path = STYLE_PATH) -> Palette:
     """The explorer's palette.
 
     Raises:
         RenderError: the style file is missing or malformed.
     """
-    style = _style(path)
+    style = load_style(path)
     try:
         return Palette(dict(style["kinds"]), dict(style["categories"]))
     except (ValueError, KeyError, TypeError) as exc:
@@ -80,7 +65,7 @@ def load_sizes(path: Path = STYLE_PATH) -> Sizes:
     Raises:
         RenderError: the style file is missing or malformed.
     """
-    style = _style(path)
+    style = load_style(path)
     try:
         return Sizes(**style["sizes"])
     except (KeyError, TypeError) as exc:

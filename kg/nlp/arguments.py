@@ -154,7 +154,7 @@ class ArgumentFinder:
             # « une livraison destinée à Wagner, et non au gouvernement russe »: the ruled-out phrase is
             # often coordinated with the predicate itself; its preposition says which role it denies.
             marker = self.marker(child) if child.dep_ == "conj" else ""
-            if marker and any(c.dep_ == "advmod" and c.lower_ in self.g.contrast_words for c in child.children):
+            if marker and self._ruled_out(child):
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
         if node.pos_ in ("VERB", "AUX"):
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
@@ -215,9 +215,7 @@ class ArgumentFinder:
                     # « de la part des États-Unis et de l'Europe »: the second conjunct
                     # repeats only the last word of the locution.
                     marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
-                    contrasted = arg.contrasted or any(
-                        c.dep_ == "advmod" and c.lower_ in self.g.contrast_words for c in child.children
-                    )
+                    contrasted = arg.contrasted or self._ruled_out(child)
                     found.append(Argument(child, arg.rel, marker, contrasted))
                     stack.append(child)
             if not stack:
@@ -226,6 +224,10 @@ class ArgumentFinder:
                     found.append(Argument(following, arg.rel, arg.marker))
                     stack.append(following)
         return found
+
+    def _ruled_out(self, conjunct: Token) -> bool:
+        """Whether a conjunct is ruled out by its own adverb: « et non au gouvernement russe », « mais pas à Minsk »."""
+        return any(c.dep_ == "advmod" and c.lower_ in self.g.contrast_words for c in conjunct.children)
 
     def _coordinated_after(self, last: Token) -> Token | None:
         """The noun a coordinating locution adds right after `last` (« des canons, ainsi que des drones »).

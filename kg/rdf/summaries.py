@@ -61,12 +61,13 @@ class _Tally:
     """What one summary, or one modality of it, counts."""
 
     support: Support = field(default_factory=Support)
-    facts: set[URIRef] = field(default_factory=set)
+    facts: set[FactKey] = field(default_factory=set)
     relations: set[Node] = field(default_factory=set)
 
     def add(self, key: FactKey, found: Support) -> None:
         self.support.merge(found)
-        self.facts.add(key.iri())
+        # Counted by key: one key is one fact (its IRI is a hash of it), no need to hash it again here.
+        self.facts.add(key)
         self.relations.add(key.relation)
 
 

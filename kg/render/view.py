@@ -9,22 +9,20 @@ size constants of `style.json` (passed on as `sizes`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from kg.render.layout import layout
 from kg.render.model import ActorInfo, EventInfo, ExplorerData, Term
+from kg.render.style import load_style
 
-STYLE_PATH = Path(__file__).resolve().parent / "style.json"
 _MONTH = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?(?:-\d{2})?(?:[T ].*)?")
 
 
 def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
     """The JSON-ready data the page draws; deterministic for a given input and seed."""
-    style = json.loads(STYLE_PATH.read_text(encoding="utf-8"))
+    style = load_style()
     actors = _actors_in_events(data)
     node_of = {actor.iri: i for i, actor in enumerate(actors)}
     doc_iris = sorted({e.document for e in data.events}, key=lambda d: (_document_id(data, d), d))
