@@ -153,6 +153,8 @@ class Extractor:
     ) -> list[Event]:
         events: list[tuple[int, Event]] = []
         claimed: set[int] = set()
+        if not matches:
+            return []
         idiomatic = self.idioms.tokens(sentence.span)
         # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
         ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))

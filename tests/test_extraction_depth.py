@@ -346,3 +346,23 @@ def test_use_without_user_is_used_by_the_last_receiver(extract):
 
 def test_use_without_any_user_is_dropped(extract):
     assert [e for e in extract("Des missiles ont été tirés sur la ville.") if e["relation"] == "use"] == []
+
+
+# -- a deal that « porte sur » more items -----------------------------------------
+
+
+def test_anaphoric_deal_covers_items_with_the_parties_of_the_deal_before(extract):
+    events = extract(
+        "La Pologne a commandé des obus à la Corée du Sud. "
+        "Cet accord pourrait aussi porter sur du matériel et des pièces d'artillerie."
+    )
+    deal = [e for e in events if e["rule"].startswith("purchase.verb.deal-covers")]
+    assert len(deal) == 1, events
+    # « du » after « sur » is the partitive article, and « des pièces » shares the preposition « sur ».
+    assert {i["category"] for i in deal[0]["items"]} == {"equipment", "artillery"}
+    assert _qids(deal[0]["suppliers"]) == {"Q884"} and _qids(deal[0]["recipients"]) == {"Q36"}
+    assert deal[0]["modality"] == "hypothetical"
+
+
+def test_carrying_arms_is_not_a_deal(extract):
+    assert extract("Les soldats portent des fusils et des munitions sur le front.") == []

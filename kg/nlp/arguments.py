@@ -42,6 +42,8 @@ class Grammar:
         self.clause_deps = set(data["clause_deps"])
         self.skip_deps = set(data["skip_deps"])
         self.case_lemmas: dict[str, str] = data["case_lemmas"]
+        self.partitive_articles = set(data["partitive_articles"])
+        self.article_after = set(data["article_after"])
         self.locution_heads = set(data["locution_heads"])
         self.quantifier_nouns = set(data["quantifier_nouns"])
         self.agent_nouns = set(data["agent_nouns"])
@@ -75,10 +77,14 @@ class ArgumentFinder:
         self.g = grammar
 
     def case_words(self, token: Token) -> list[str]:
-        words = []
+        words: list[str] = []
         for child in token.children:
             if child.pos_ == "ADP" and child.dep_ in ("case", "det", "fixed"):
                 lemma = child.lower_.replace("’", "'")
+                if words and words[-1] in self.g.article_after and lemma in self.g.partitive_articles:
+                    # « sur du matériel », « avec des drones »: after a simple preposition « du / des » is the
+                    # partitive or indefinite article, not a second preposition (« l'aide du Royaume-Uni » is).
+                    continue
                 words.append(self.g.case_lemmas.get(lemma, lemma))
         return words
 
@@ -215,6 +221,10 @@ class ArgumentFinder:
                     # « de la part des États-Unis et de l'Europe »: the second conjunct
                     # repeats only the last word of the locution.
                     marker = arg.marker if not own or arg.marker.endswith(" " + own) else own
+                    if partitive and arg.marker:
+                        # « sur du matériel et des pièces d'artillerie »: the article « des » of the
+                        # second conjunct is no preposition; it shares the first one's.
+                        marker = arg.marker
                     contrasted = arg.contrasted or self._ruled_out(child)
                     found.append(Argument(child, arg.rel, marker, contrasted))
                     stack.append(child)

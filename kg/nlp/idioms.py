@@ -19,15 +19,19 @@ class IdiomFinder:
     """Finds the tokens of fixed expressions in a sentence."""
 
     def __init__(self) -> None:
-        self.idioms = [tuple(i.lower().replace("’", "'").split()) for i in load_data("grammar")["idioms"]]
+        idioms = [tuple(i.lower().replace("’", "'").split()) for i in load_data("grammar")["idioms"]]
+        # Indexed by first word: a sentence is tried only from the tokens that can start an idiom.
+        self.by_first_word: dict[str, list[tuple[str, ...]]] = {}
+        for idiom in idioms:
+            self.by_first_word.setdefault(idiom[0], []).append(idiom)
 
     def tokens(self, sentence: Span) -> set[int]:
         """Indices of the tokens that belong to an idiom in `sentence`."""
         found: set[int] = set()
         words = [(t.lower_.replace("’", "'"), t.lemma_.lower()) for t in sentence]
         adverbs = [t.pos_ == "ADV" for t in sentence]
-        for idiom in self.idioms:
-            for start in range(len(words)):
+        for start, forms in enumerate(words):
+            for idiom in {i for form in forms for i in self.by_first_word.get(form, ())}:
                 matched = self._match(idiom, words, adverbs, start)
                 if matched:
                     found.update(sentence[k].i for k in matched)
