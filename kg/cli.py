@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg import __version__
+from kg.cli_args import positive
 from kg.errors import KgError
 from kg.export import add_parser as add_export_parser
 from kg.serve import add_parser as add_serve_parser
@@ -37,24 +38,18 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[], None] | None]:
         yield lambda: progress.advance(task)
 
 
-def _extract(paths: Sequence[str]):  # type: ignore[no-untyped-def]
-    from kg import api
-
-    report = api.Report()
-    articles = api.read_articles(paths, report)
-    if not articles:
-        raise KgError("no readable article in " + ", ".join(paths))
-    extractor = api.load_extractor()
-    with progress_bar(len(articles), "extracting") as advance:
-        events = api.extract_events(articles, extractor, advance=advance)
-    report.events = len(events)
-    return report, articles, events
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     from kg import api
+    from kg.parallel import extract_documents
 
-    report, _, events = _extract(args.paths)
+    report = api.Report()
+    articles = api.read_articles(args.paths, report)
+    if not articles:
+        raise KgError("no readable article in " + ", ".join(args.paths))
+    with progress_bar(len(articles), "extracting") as advance:
+        extracted = extract_documents(articles, jobs=args.jobs, dask=args.dask, advance=advance)
+        events = [event for _, found in extracted for event in found]
+    report.events = len(events)
     if args.output in (None, "-"):
         import json
 
@@ -67,23 +62,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg import api
+    from kg.build import build
 
-    out = Path(args.output)
-    report, articles, events = _extract(args.paths)
-    with api.staged_output(out) as stage:
-        api.write_events(events, stage / "events.jsonl")
-        graph = api.build_graph(articles, events, stage)
-        api.build_store(stage, graph)
-        api.render_graph(stage)
-        exports = api.write_exports(stage)
-    log.info(
-        "%d documents, %d events → %s: graph.trig, store/, graph.html and %d exports",
-        report.documents,
-        report.events,
-        out,
-        len(exports),
-    )
+    report = build(args.paths, Path(args.output), jobs=args.jobs, dask=args.dask, full=args.full, progress=progress_bar)
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
 
 
@@ -145,6 +126,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_work_arguments(command: argparse.ArgumentParser) -> None:
+    """--jobs and --dask: where parsing and extraction run (the output is the same either way)."""
+    command.add_argument(
+        "-j",
+        "--jobs",
+        type=positive(),
+        default=os.cpu_count() or 1,
+        help="processes that parse and extract (default: the number of cores, %(default)s here)",
+    )
+    command.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="parse and extract on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for one here",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description="Knowledge graphs of arms transfers from French news.")
     top.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -156,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
         "paths", nargs="+", help=".txt, .jsonl, .html/.htm, .txt.gz, .jsonl.gz files or folders of them"
     )
     extract.add_argument("-o", "--output", help="JSONL file to write (default: stdout)")
+    _add_work_arguments(extract)
     extract.set_defaults(func=cmd_extract)
 
     build = sub.add_parser(
@@ -164,6 +162,10 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("paths", nargs="+", help=".txt, .jsonl, .html/.htm, .txt.gz, .jsonl.gz files or folders of them")
     build.add_argument("-o", "--output", default="out", help="output folder (default: out/)")
+    _add_work_arguments(build)
+    build.add_argument(
+        "--full", action="store_true", help="extract every document again, ignoring what the last build kept"
+    )
     build.set_defaults(func=cmd_build)
 
     validate = sub.add_parser("validate", help="check a built graph against the SHACL shapes")

@@ -66,3 +66,9 @@ class RenderError(KgError):
     """The HTML explorer cannot be rendered (its assets are missing or cannot be inlined)."""
 
     code = "E007"
+
+
+class ParallelError(KgError):
+    """Extraction failed in a worker, a worker died, or Dask is missing or its scheduler cannot be reached."""
+
+    code = "E012"

@@ -31,6 +31,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from kg.cli_args import positive
 from kg.errors import KgError
 from kg.store import open_store
 
@@ -650,19 +651,6 @@ def serve(
 # --- Command line -------------------------------------------------------------------------------------------------
 
 
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be above 0: {text!r}")
-        return value
-
-    return parse
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Handler of `kg serve`: one log line per request, exit 0 on Ctrl-C."""
     if log.getEffectiveLevel() > logging.INFO:
@@ -686,20 +674,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timeout",
-        type=_positive(float),
+        type=positive(float),
         default=DEFAULT_TIMEOUT,
         help=f"seconds a query may run, serialisation included (default: {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-results",
-        type=_positive(int),
+        type=positive(int),
         default=DEFAULT_MAX_RESULTS,
         help=f"rows or triples returned at most; more are cut, with a {TRUNCATED_HEADER} header "
         f"(default: {DEFAULT_MAX_RESULTS})",
     )
     parser.add_argument(
         "--workers",
-        type=_positive(int),
+        type=positive(int),
         default=DEFAULT_WORKERS,
         help=f"query worker processes, i.e. queries run at once (default: {DEFAULT_WORKERS})",
     )

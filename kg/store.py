@@ -17,6 +17,7 @@ queries run here.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,46 @@ def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
         swap_folder(temp, target)
     except OSError as exc:
         raise StoreError(f"{target}: cannot write the store ({_one_line(exc)})") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return target
+
+
+def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str) -> Path:
+    """Copy the store of the output folder `previous` into `out` and replace named graphs in the copy.
+
+    The graphs named in `remove` are dropped, then the TriG text `add_trig` (the new
+    versions of those graphs, and new ones) is loaded; the default graph (schema,
+    vocabularies, lookup keys) is kept. The copy is swapped in as `out/store`, so
+    the previous store is never touched and readers of `out` keep a whole store.
+
+    Raises:
+        StoreError: the previous store cannot be copied, or the update fails.
+    """
+    import pyoxigraph
+
+    source, target = store_path(previous), store_path(out)
+    try:
+        temp = temporary_folder(Path(out), STORE_DIRNAME)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
+    try:
+        shutil.rmtree(temp)
+        shutil.copytree(source, temp)
+        store = pyoxigraph.Store(str(temp))
+        try:
+            for name in remove:
+                store.remove_graph(pyoxigraph.NamedNode(name))
+            if add_trig:
+                store.load(add_trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+            store.flush()
+        except SyntaxError as exc:
+            raise StoreError(f"{target}: cannot load the changed graphs ({_one_line(exc)})") from None
+        finally:
+            del store
+        swap_folder(temp, target)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot update the store from {source} ({_one_line(exc)})") from None
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return target

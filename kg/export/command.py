@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.cli_args import positive
 from kg.errors import KgError
 
 log = logging.getLogger("kg.export")
@@ -34,10 +35,18 @@ FORMATS: dict[str, tuple[str, str]] = {
 BUILD_FORMATS = ("neo4j", "gephi", "graphml", "csv", "ttl", "nt", "jsonld")
 
 
-def export(fmt: str, out: Path, output: Path | None = None, data: Any = None, gexf_version: str = "1.3") -> Path:
+def export(
+    fmt: str,
+    out: Path,
+    output: Path | None = None,
+    data: Any = None,
+    gexf_version: str = "1.3",
+    quads: list[Any] | None = None,
+) -> Path:
     """Write the export `fmt` of the store `OUT/store` to `output` (default: its place under `out`).
 
-    `data` (an `ExportData`) is read from the store when not given.
+    `data` (an `ExportData`) and, for the RDF formats, `quads` (`kg.export.rdf.named_quads`) are read from the
+    store when not given.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -52,7 +61,7 @@ def export(fmt: str, out: Path, output: Path | None = None, data: Any = None, ge
         from kg.export.rdf import rdf_bytes
         from kg.store import open_store
 
-        return write_bytes(target, rdf_bytes(open_store(Path(out)), fmt))
+        return write_bytes(target, rdf_bytes(open_store(Path(out)) if quads is None else None, fmt, quads))
     if data is None:
         data = read(out)
     if fmt == "neo4j":
@@ -85,8 +94,12 @@ def write_exports(out: Path) -> list[Path]:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an output cannot be written.
     """
+    from kg.export.rdf import named_quads
+    from kg.store import open_store
+
     data = read(out)
-    paths = [export(fmt, out, data=data) for fmt in BUILD_FORMATS]
+    quads = named_quads(open_store(Path(out)))
+    paths = [export(fmt, out, data=data, quads=quads) for fmt in BUILD_FORMATS]
     log.info("exports: %s", ", ".join(str(p) for p in paths))
     return paths
 
@@ -150,7 +163,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             sub.add_argument("--password", help="Neo4j password (default: $NEO4J_PASSWORD)")
             sub.add_argument("--database", help="Neo4j database (default: the server's default)")
             sub.add_argument(
-                "--batch-size", type=_positive, default=500, help="rows per MERGE statement when pushing (default: 500)"
+                "--batch-size",
+                type=positive(),
+                default=500,
+                help="rows per MERGE statement when pushing (default: 500)",
             )
         if name == "gephi":
             sub.add_argument(
@@ -174,10 +190,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KgError as exc:
         print(f"kg: {exc.message}", file=sys.stderr)
         return 2
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text}: not a positive number")
-    return value

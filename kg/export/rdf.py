@@ -23,26 +23,30 @@ RDF_FORMATS: dict[str, tuple[str, bool]] = {
 EXTENSIONS = {"ttl": "ttl", "nt": "nt", "nq": "nq", "jsonld": "jsonld"}
 
 
-def rdf_bytes(store: Any, fmt: str) -> bytes:
-    """The named graphs of `store` in `fmt` (`ttl`, `nt`, `nq` or `jsonld`)."""
+def named_quads(store: Any) -> list[Any]:
+    """Every quad of the store's named graphs (the extracted data), read once for all the RDF exports."""
+    return [q for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g)]
+
+
+def rdf_bytes(store: Any, fmt: str, quads: list[Any] | None = None) -> bytes:
+    """The named graphs of `store` (or the `quads` already read from it) in `fmt` (`ttl`, `nt`, `nq` or `jsonld`)."""
     import pyoxigraph as ox
 
     from kg.rdf.namespace import PREFIXES
 
     attribute, keeps_graphs = RDF_FORMATS[fmt]
-    quads = [q for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g)]
+    if quads is None:
+        quads = named_quads(store)
+    # Sorted on their N-Triples text (one string per statement, cheap next to a tuple of three).
     if keeps_graphs:
         statements: list[Any] = sorted(quads, key=_quad_key)
     else:
-        statements = sorted({q.triple for q in quads}, key=_triple_key)
+        statements = sorted({q.triple for q in quads}, key=str)
     prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()} if fmt == "ttl" else None
     # Without an output, serialize returns the bytes (never None).
     return ox.serialize(statements, format=getattr(ox.RdfFormat, attribute), prefixes=prefixes) or b""
 
 
-def _triple_key(triple: Any) -> tuple[str, str, str]:
-    return str(triple.subject), str(triple.predicate), str(triple.object)
-
-
-def _quad_key(quad: Any) -> tuple[str, str, str, str]:
-    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
+def _quad_key(quad: Any) -> tuple[str, str]:
+    """Graph first, so JSON-LD writes each graph's statements together."""
+    return str(quad.graph_name), str(quad.triple)

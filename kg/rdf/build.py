@@ -16,7 +16,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
@@ -81,27 +81,50 @@ def build_dataset(
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, replace=True)
-    qids = _qid_index(vocabulary)
-    by_id = {article.id: article for article in articles}
-    for article in articles:
-        _add_all(dataset.graph(document_iri(article.id)), _document_triples(article.id, article))
-    # Distinct event IRIs per document: two rules giving the same event make one node.
-    events_of: dict[str, set[Node]] = {article.id: set() for article in articles}
-    for event in events:
-        source = by_id.get(event.doc)
-        graph = dataset.graph(document_iri(event.doc))
-        if source is None and event.doc not in events_of:
-            _add_all(graph, _document_triples(event.doc, None))
-        triples = _event_triples(event, source, qids)
-        _add_all(graph, triples)
-        events_of.setdefault(event.doc, set()).update(s for s, p, o in triples if p == RDF.type and o == KG.Event)
-    # On the document node, so that "documents that gave nothing" is one index lookup (kg:eventCount 0).
-    for doc_id, found in events_of.items():
-        dataset.graph(document_iri(doc_id)).add(
-            (document_iri(doc_id), KG.eventCount, Literal(len(found), datatype=XSD.integer))
-        )
+    qids = qid_index(vocabulary)
+    for doc_id, article, doc_events in by_document(articles, events):
+        _add_all(dataset.graph(document_iri(doc_id)), document_triples(doc_id, article, doc_events, qids))
     add_facts(dataset)
     return dataset
+
+
+def by_document(
+    articles: Sequence[Article], events: Iterable[Event]
+) -> Iterator[tuple[str, Article | None, list[Event]]]:
+    """(document id, its article or None, its events) for every article, then for documents known only
+    from events, each once."""
+    by_id = {article.id: article for article in articles}
+    events_of: dict[str, list[Event]] = {article.id: [] for article in articles}
+    for event in events:
+        events_of.setdefault(event.doc, []).append(event)
+    for doc_id, found in events_of.items():
+        yield doc_id, by_id.get(doc_id), found
+
+
+def document_graph(doc_id: str, article: Article | None, events: Iterable[Event], qids: dict[str, URIRef]) -> Graph:
+    """The named graph of one document (its identifier is `document_iri(doc_id)`), as `build_dataset` makes it."""
+    graph = Graph(identifier=document_iri(doc_id))
+    _add_all(graph, document_triples(doc_id, article, events, qids))
+    return graph
+
+
+def document_triples(
+    doc_id: str, article: Article | None, events: Iterable[Event], qids: dict[str, URIRef]
+) -> list[_Triple]:
+    """Everything one document's graph holds: its document node, its events and its event count.
+
+    A document's graph depends on nothing else, so it can be built, kept and replaced alone.
+    """
+    triples = _document_triples(doc_id, article)
+    # Distinct event IRIs: two rules giving the same event make one node.
+    found: set[Node] = set()
+    for event in events:
+        more = _event_triples(event, article, qids)
+        triples.extend(more)
+        found.update(s for s, p, o in more if p == RDF.type and o == KG.Event)
+    # On the document node, so that "documents that gave nothing" is one index lookup (kg:eventCount 0).
+    triples.append((document_iri(doc_id), KG.eventCount, Literal(len(found), datatype=XSD.integer)))
+    return triples
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -111,7 +134,7 @@ def document_iri(doc_id: str) -> URIRef:
 
 def event_iri(event: Event, vocabulary: Graph | None = None) -> URIRef:
     """The IRI `build_dataset` gives `event` (for callers that link to events)."""
-    return KGD["event/" + _event_key(event, _qid_index(vocabulary))]
+    return KGD["event/" + _event_key(event, qid_index(vocabulary))]
 
 
 # --- IRIs -------------------------------------------------------------------
@@ -139,7 +162,7 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _qid_index(vocabulary: Graph | None) -> dict[str, URIRef]:
+def qid_index(vocabulary: Graph | None) -> dict[str, URIRef]:
     """Wikidata id -> vocabulary concept; on ties an actor: concept, then the smallest IRI."""
     found: dict[str, list[URIRef]] = {}
     if vocabulary is not None:

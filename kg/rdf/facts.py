@@ -53,26 +53,52 @@ def add_facts(dataset: Dataset) -> Graph:
         identifier = getattr(context, "identifier", context)
         events_by_graph.setdefault(identifier, set()).add(event)
     for graph in dataset.graphs():
-        if graph.identifier in (FACTS_GRAPH, SUMMARIES_GRAPH):
-            continue
-        for event in events_by_graph.get(graph.identifier, set()):
-            keys = _keys(graph, event)
-            if keys:
-                evidence = _evidence(graph, event)
-                for key in keys:
-                    support.setdefault(key, Support()).merge(evidence)
-    facts = dataset.graph(FACTS_GRAPH)
-    facts.remove((None, None, None))
+        if graph.identifier not in (FACTS_GRAPH, SUMMARIES_GRAPH):
+            _collect(graph, events_by_graph.get(graph.identifier, set()), support)
+    built_facts, built_summaries = fact_graphs(support)
+    for built in (built_facts, built_summaries):
+        target = dataset.graph(built.identifier)
+        target.remove((None, None, None))
+        for triple in built:
+            target.add(triple)
+    return dataset.graph(FACTS_GRAPH)
+
+
+def document_support(graph: Graph) -> dict[FactKey, Support]:
+    """What the events of one document's graph add to each fact: merged over documents, it gives the facts
+    (`fact_graphs`) without holding every document's graph at once."""
+    support: dict[FactKey, Support] = {}
+    _collect(graph, set(graph.subjects(RDF.type, KG.Event)), support)
+    return support
+
+
+def merge_support(total: dict[FactKey, Support], more: dict[FactKey, Support]) -> None:
+    """Add `more` into `total` (sets: what both count, counts once)."""
+    for key, found in more.items():
+        total.setdefault(key, Support()).merge(found)
+
+
+def fact_graphs(support: dict[FactKey, Support]) -> tuple[Graph, Graph]:
+    """The graphs kgd:facts (one kg:Fact per key, contradictions) and kgd:summaries of `support`."""
+    facts = Graph(identifier=FACTS_GRAPH)
     for key, found in support.items():
         for triple in _fact_triples(key, found):
             facts.add(triple)
     for triple in contradiction_triples(support):
         facts.add(triple)
-    summaries = dataset.graph(SUMMARIES_GRAPH)
-    summaries.remove((None, None, None))
+    summaries = Graph(identifier=SUMMARIES_GRAPH)
     for triple in summary_triples(support):
         summaries.add(triple)
-    return facts
+    return facts, summaries
+
+
+def _collect(graph: Graph, events: Iterable[Node], support: dict[FactKey, Support]) -> None:
+    for event in events:
+        keys = _keys(graph, event)
+        if keys:
+            evidence = _evidence(graph, event)
+            for key in keys:
+                support.setdefault(key, Support()).merge(evidence)
 
 
 def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -73,6 +74,52 @@ class Support:
             yield node, KG.lastDate, max(self.dates, key=date_order)
 
 
+# The sets a Support counts from, by field name.
+SUPPORT_SETS = tuple(f.name for f in fields(Support))
+
+
 def date_order(date: Literal) -> tuple[str, str]:
     """ISO text orders dates of one precision; a prefix (2024-03) sorts before what it contains."""
     return str(date), str(date.datatype)
+
+
+def _node_record(node: Node | None) -> list[str] | None:
+    """A term as JSON: [iri] for an IRI, [lexical form, datatype, language] for a literal."""
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return [str(node), str(node.datatype or ""), node.language or ""]
+    return [str(node)]
+
+
+def _node_from_record(record: list[str] | None) -> Node | None:
+    if record is None:
+        return None
+    if len(record) == 1:
+        return URIRef(record[0])
+    lexical, datatype, language = record
+    return Literal(lexical, datatype=URIRef(datatype) if datatype else None, lang=language or None)
+
+
+def support_to_json(support: dict[FactKey, Support]) -> list[Any]:
+    """`support` as JSON data, so a build can keep what each document adds to the facts."""
+    out: list[Any] = []
+    # Sorted, so the same support always gives the same bytes.
+    for key, found in sorted(support.items(), key=lambda item: str(item[0].iri())):
+        fields = (key.relation, key.supplier, key.recipient, key.item_type, key.category, key.modality)
+        out.append(
+            [
+                [_node_record(f) for f in fields],
+                {name: sorted(_node_record(n) for n in getattr(found, name)) for name in SUPPORT_SETS},  # type: ignore[type-var]
+            ]
+        )
+    return out
+
+
+def support_from_json(data: list[Any]) -> dict[FactKey, Support]:
+    """The support `support_to_json` gave."""
+    support: dict[FactKey, Support] = {}
+    for terms, sets in data:
+        key = FactKey(*(_node_from_record(t) for t in terms))  # type: ignore[arg-type]
+        support[key] = Support(**{name: {_node_from_record(n) for n in sets[name]} for name in SUPPORT_SETS})
+    return support

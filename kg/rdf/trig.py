@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
@@ -36,6 +37,40 @@ _IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f\ud800-\udfff]')
 _Triples = dict[Node, dict[Node, set[Node]]]
 
 
+@dataclass(frozen=True)
+class TrigBlock:
+    """One named graph written as TriG, with the prefixes its text uses.
+
+    A file assembled from blocks written apart (one document at a time, or kept
+    from an earlier build) has exactly the bytes `dumps_trig` gives for the
+    whole dataset, so a build need not hold every document's graph at once.
+    """
+
+    name: str
+    text: str
+    prefixes: frozenset[str]
+
+
+def graph_block(graph: Graph, prefixes: Mapping[str, str] | None = None) -> TrigBlock:
+    """The named graph `graph` (its identifier is the name) as a TriG block."""
+    writer = _Writer(PREFIXES if prefixes is None else prefixes)
+    triples: _Triples = {}
+    for s, p, o in graph.triples((None, None, None)):
+        triples.setdefault(s, {}).setdefault(p, set()).add(o)
+    body = writer.triples(triples, indent=_INDENT)
+    text = f"{writer.term(graph.identifier)} {{\n{body}}}\n"
+    return TrigBlock(str(graph.identifier), text, frozenset(writer.used))
+
+
+def assemble_trig(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> str:
+    """TriG text of named graphs: the prefixes used, then the blocks in the order of their names."""
+    ordered = sorted(blocks, key=lambda block: block.name)
+    namespaces = PREFIXES if prefixes is None else prefixes
+    used = sorted({p for block in ordered for p in block.prefixes})
+    header = "".join(f"@prefix {p}: <{_escape_iri(namespaces[p])}> .\n" for p in used)
+    return "\n".join(([header] if header else []) + [block.text for block in ordered])
+
+
 def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str:
     """The dataset as TriG text, identical for identical content.
 
@@ -45,8 +80,13 @@ def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str
         prefixes: prefix -> namespace to abbreviate IRIs with; the project's
             prefixes by default. Only the prefixes used are declared.
     """
-    writer = _Writer(PREFIXES if prefixes is None else prefixes)
     graphs = _collect(dataset)
+    if None not in graphs and isinstance(dataset, Dataset):
+        return assemble_trig(
+            (graph_block(g, prefixes) for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)),
+            prefixes,
+        )
+    writer = _Writer(PREFIXES if prefixes is None else prefixes)
     blocks = []
     if None in graphs:
         blocks.append(writer.triples(graphs[None], indent=""))

