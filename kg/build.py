@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,8 @@ from kg.store import STORE_DIRNAME, update_store
 from kg.store import build_store as load_store
 
 if TYPE_CHECKING:
+    from rdflib import URIRef
+
     from kg.events import Extractor
 
 log = logging.getLogger("kg")
@@ -60,14 +63,19 @@ class DocumentGraphs:
     """Turns one document's events into its named graph, TriG block and share of the facts."""
 
     def __init__(self, ontology: Path) -> None:
+        self.ontology = ontology
+
+    @cached_property
+    def qids(self) -> dict[str, URIRef]:
+        """Wikidata id → actor concept, read from the vocabularies when a first document needs it."""
         from rdflib import Graph
 
         from kg.rdf.build import qid_index
 
         vocabulary = Graph()
         for name in ("actors.ttl", "items.ttl"):
-            vocabulary.parse(ontology / name, format="turtle")
-        self.qids = qid_index(vocabulary)
+            vocabulary.parse(self.ontology / name, format="turtle")
+        return qid_index(vocabulary)
 
     def result(self, article: Article, events: list[Event]) -> DocumentResult:
         from kg.rdf.build import document_graph

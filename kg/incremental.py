@@ -28,7 +28,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,14 @@ class DocumentResult:
     events: list[Event]
     block: TrigBlock
     support: dict[FactKey, Support]
+    # The cache line this result was read from: written back as it is, it need not be serialised again.
+    line: str | None = field(default=None, compare=False, repr=False)
+
+    def to_line(self) -> str:
+        """The result as one line of the cache file (without its line break)."""
+        if self.line is None:
+            self.line = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return self.line
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,7 +77,8 @@ class DocumentResult:
         }
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> DocumentResult:
+    def from_line(line: str) -> DocumentResult:
+        data = json.loads(line)
         block = data["block"]
         return DocumentResult(
             id=data["id"],
@@ -77,6 +86,7 @@ class DocumentResult:
             events=[Event.from_record(e) for e in data["events"]],
             block=TrigBlock(block["name"], block["text"], frozenset(block["prefixes"])),
             support=support_from_json(data["support"]),
+            line=line.rstrip("\n"),
         )
 
 
@@ -129,7 +139,7 @@ def load_cache(out: Path, fingerprint: dict[str, str]) -> dict[str, DocumentResu
         cached: dict[str, DocumentResult] = {}
         with cache_path.open(encoding="utf-8") as handle:
             for line in handle:
-                result = DocumentResult.from_json(json.loads(line))
+                result = DocumentResult.from_line(line)
                 if hashes.get(result.id) == result.hash:
                     cached[result.id] = result
         return cached
@@ -144,7 +154,7 @@ def write_cache(out: Path, fingerprint: dict[str, str], results: Iterable[Docume
     (Path(out) / CACHE).parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(Path(out) / CACHE) as handle:
         for result in results:
-            handle.write(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")  # type: ignore[attr-defined]
+            handle.write(result.to_line() + "\n")  # type: ignore[attr-defined]
     manifest = {
         "format": FORMAT,
         "pipeline": fingerprint_hash(fingerprint),

@@ -80,7 +80,9 @@ def extract_documents(
 
     Args:
         articles: the documents, each yielded exactly once (with an empty list when it has no event).
-        jobs: worker processes; 1 extracts in this process. With `dask="local"`, the number of Dask workers.
+        jobs: worker processes; 1 extracts in this process, and so does a larger number when the articles
+            make a single batch (one article changed since the last build: no worker to start for it).
+            With `dask="local"`, the number of Dask workers.
         dask: None; "local" for a LocalCluster on this machine; or a scheduler address ("tcp://host:8786"),
             whose workers must have kg installed and run one thread each (more processes, not threads).
         extractor: used when extracting in this process (else loaded); never sent to workers.
@@ -101,7 +103,7 @@ def extract_documents(
         except ImportError:
             raise ParallelError(DASK_MISSING) from None
         stream = _on_dask(articles, dask, jobs)
-    elif jobs > 1:
+    elif jobs > 1 and len(batches(articles, jobs)) > 1:
         stream = _on_processes(articles, jobs)
     else:
         stream = _in_process(articles, extractor)
