@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -73,7 +72,7 @@ def write_events(events: Iterable[Event], path: Path) -> None:
     try:
         with atomic_write(path) as handle:
             for event in events:
-                handle.write(json.dumps(event.to_json(), ensure_ascii=False, sort_keys=False) + "\n")  # type: ignore[attr-defined]
+                handle.write(event.to_line() + "\n")  # type: ignore[attr-defined]
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 

@@ -17,20 +17,28 @@ Everything is written into a staging folder that replaces OUT whole
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.api import Report, read_articles, render_graph, staged_output, write_events, write_exports
-from kg.errors import KgError, OutputError
-from kg.files import write_bytes
-from kg.incremental import DocumentResult, Plan, content_hash, in_corpus_order, load_cache, pipeline_fingerprint
-from kg.incremental import write_cache as write_cache_files
+from kg.api import Report, read_articles, render_graph, staged_output, write_exports
+from kg.errors import KgError
+from kg.incremental import (
+    DocumentResult,
+    Plan,
+    ResultsWriter,
+    content_hash,
+    in_corpus_order,
+    load_cache,
+    pipeline_fingerprint,
+)
 from kg.model import Article, Event
 from kg.paths import ontology_dir
+from kg.rdf.build import document_iri
+from kg.rdf.namespace import FACTS_GRAPH, SUMMARIES_GRAPH
 from kg.rdf.trig import TrigBlock, assemble_trig
 from kg.store import STORE_DIRNAME, update_store
 from kg.store import build_store as load_store
@@ -86,19 +94,6 @@ class DocumentGraphs:
         return DocumentResult(article.id, content_hash(article), events, graph_block(graph), document_support(graph))
 
 
-def graph_trig(results: Sequence[DocumentResult]) -> tuple[str, list[TrigBlock]]:
-    """graph.trig's text from the documents' blocks, and the facts and summaries blocks it ends with."""
-    from kg.rdf.facts import fact_graphs, merge_support
-    from kg.rdf.support import FactKey, Support
-    from kg.rdf.trig import graph_block
-
-    support: dict[FactKey, Support] = {}
-    for result in results:
-        merge_support(support, result.support)
-    fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
-    return assemble_trig([r.block for r in results] + fact_blocks), fact_blocks
-
-
 def build(
     paths: Iterable[str],
     out: Path,
@@ -111,6 +106,9 @@ def build(
 ) -> BuildReport:
     """Build OUT from the sources under `paths`, re-extracting only documents that changed since the last build.
 
+    Results stream: each document's events and cache line are written as soon as it is done, and only its
+    TriG block and its share of the facts are kept, so memory grows with the graph, not with the events.
+
     Args:
         jobs: worker processes for extraction (1: in this process).
         dask: a Dask scheduler address, or "local" for a local cluster; extraction runs there.
@@ -122,6 +120,9 @@ def build(
         KgError: no readable article, or what extraction, the store or an output raised.
     """
     from kg.parallel import extract_documents
+    from kg.rdf.facts import fact_graphs, merge_support
+    from kg.rdf.support import FactKey, Support
+    from kg.rdf.trig import graph_block, write_trig_blocks
 
     paths = list(paths)
     report = BuildReport()
@@ -131,8 +132,8 @@ def build(
     out = Path(out)
     ontology = ontology_dir()
     fingerprint = pipeline_fingerprint(ontology)
-    cached = {} if full else load_cache(out, fingerprint)
-    plan = Plan.make(articles, cached)
+    cache = None if full else load_cache(out, fingerprint)
+    plan = Plan.make(articles, cache)
     report.extracted, report.reused, report.removed = len(plan.to_extract), len(plan.reused), len(plan.removed)
     log.info(
         "%d documents: %d to extract, %d unchanged, %d removed since the last build",
@@ -142,29 +143,30 @@ def build(
         report.removed,
     )
     graphs = DocumentGraphs(ontology)
-    with progress(len(plan.to_extract), "extracting") as advance:
-        extracted = extract_documents(plan.to_extract, jobs=jobs, dask=dask, extractor=extractor, advance=advance)
-        fresh: Iterator[DocumentResult] = (graphs.result(article, events) for article, events in extracted)
-        results = list(in_corpus_order(articles, plan.reused, fresh))
-    events = [event for result in results for event in result.events]
-    report.events = len(events)
+    support: dict[FactKey, Support] = {}
+    blocks: list[TrigBlock] = []
+    changed: list[TrigBlock] = []
     with staged_output(out) as stage:
-        write_events(events, stage / "events.jsonl")
-        text, fact_blocks = graph_trig(results)
-        trig = stage / "graph.trig"
-        try:
-            write_bytes(trig, text.encode("utf-8"))
-        except OSError as exc:
-            raise OutputError(f"{trig}: cannot write ({exc.strerror or exc})") from None
-        del text
-        if cached and (out / STORE_DIRNAME).is_dir():
-            changed = [r for r in results if r.id not in plan.reused]
-            replaced = [r.block.name for r in changed] + [_graph_name(doc_id, cached) for doc_id in plan.removed]
-            replaced += [block.name for block in fact_blocks] + _fact_graph_names()
-            update_store(out, stage, sorted(set(replaced)), assemble_trig([r.block for r in changed] + fact_blocks))
+        with progress(len(plan.to_extract), "extracting") as advance, ResultsWriter(stage, fingerprint) as writer:
+            extracted = extract_documents(plan.to_extract, jobs=jobs, dask=dask, extractor=extractor, advance=advance)
+            fresh = (graphs.result(article, events) for article, events in extracted)
+            for result in in_corpus_order(articles, plan, cache, fresh):
+                writer.add(result)
+                report.events += len(result.events)
+                merge_support(support, result.support)
+                blocks.append(result.block)
+                if result.id not in plan.reused:
+                    changed.append(result.block)
+        fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
+        del support
+        trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
+        del blocks
+        if cache is not None and (out / STORE_DIRNAME).is_dir():
+            replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
+            replaced += [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]
+            update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
         else:
             load_store(trig, stage, ontology)
-        write_cache_files(stage, fingerprint, results)
         render_graph(stage)
         exports = write_exports(stage)
     log.info(
@@ -177,13 +179,3 @@ def build(
         len(exports),
     )
     return report
-
-
-def _graph_name(doc_id: str, cached: dict[str, DocumentResult]) -> str:
-    return cached[doc_id].block.name
-
-
-def _fact_graph_names() -> list[str]:
-    from kg.rdf.namespace import FACTS_GRAPH, SUMMARIES_GRAPH
-
-    return [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]

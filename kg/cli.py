@@ -51,10 +51,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         events = [event for _, found in extracted for event in found]
     report.events = len(events)
     if args.output in (None, "-"):
-        import json
-
         for event in events:
-            sys.stdout.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(event.to_line() + "\n")
     else:
         api.write_events(events, Path(args.output))
     log.info("%d documents, %d events", report.documents, report.events)

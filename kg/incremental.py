@@ -27,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KgError
 from kg.files import atomic_write
 from kg.model import Article, Event
 from kg.rdf.support import FactKey, Support, support_from_json, support_to_json
@@ -42,6 +44,7 @@ log = logging.getLogger("kg")
 
 MANIFEST = "manifest.json"
 CACHE = Path("cache") / "documents.jsonl"
+EVENTS = "events.jsonl"
 FORMAT = 1
 PACKAGE_DIR = Path(__file__).parent
 # The package files whose content decides what a build makes (code, rules, lexicons, queries, page assets).
@@ -121,73 +124,153 @@ def fingerprint_hash(parts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def load_cache(out: Path, fingerprint: dict[str, str]) -> dict[str, DocumentResult]:
-    """The cached results of the last build into `out`, by document id; empty when they cannot be used."""
+@dataclass(frozen=True)
+class CacheIndex:
+    """Where each document's line is in the last build's cache file: read only for documents that are reused."""
+
+    path: Path
+    entries: dict[str, tuple[str, int, int]]  # id -> (content hash, byte offset, byte length)
+
+    def hash_of(self, doc_id: str) -> str | None:
+        entry = self.entries.get(doc_id)
+        return entry[0] if entry else None
+
+    def read(self, doc_id: str) -> DocumentResult:
+        """The cached result of `doc_id` (one seek and one line read).
+
+        Raises:
+            KgError: the cache file changed since the build started.
+        """
+        digest, offset, length = self.entries[doc_id]
+        with self.path.open("rb") as handle:
+            handle.seek(offset)
+            line = handle.read(length).decode("utf-8", "surrogatepass")
+        try:
+            result = DocumentResult.from_line(line)
+        except (ValueError, KeyError, TypeError):
+            result = None
+        if result is None or result.id != doc_id or result.hash != digest:
+            raise KgError(f"{self.path}: changed during the build (run kg build again, or with --full)")
+        return result
+
+
+def load_cache(out: Path, fingerprint: dict[str, str]) -> CacheIndex | None:
+    """The index of the last build's cache in `out`; None when there is none or it cannot be used.
+
+    The manifest holds the size and SHA-256 of the cache file; a file that does not match them (damaged,
+    truncated, edited) is not used, so a line read later is the line that was written.
+    """
     manifest_path, cache_path = Path(out) / MANIFEST, Path(out) / CACHE
     if not manifest_path.is_file() or not cache_path.is_file():
-        return {}
+        return None
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             log.info("%s: another format, clean build", manifest_path)
-            return {}
+            return None
         if manifest.get("pipeline") != fingerprint_hash(fingerprint):
             changed = sorted(k for k, v in fingerprint.items() if manifest.get("pipeline_parts", {}).get(k) != v)
             log.info("pipeline changed (%s): every document is extracted again", ", ".join(changed) or "?")
-            return {}
-        hashes = {d["id"]: d["hash"] for d in manifest["documents"]}
-        cached: dict[str, DocumentResult] = {}
-        with cache_path.open(encoding="utf-8") as handle:
-            for line in handle:
-                result = DocumentResult.from_line(line)
-                if hashes.get(result.id) == result.hash:
-                    cached[result.id] = result
-        return cached
+            return None
+        if (
+            cache_path.stat().st_size != manifest["cache"]["bytes"]
+            or _file_hash(cache_path) != manifest["cache"]["sha256"]
+        ):
+            raise ValueError("its size or checksum differs from the manifest's")
+        entries = {d["id"]: (d["hash"], int(d["offset"]), int(d["length"])) for d in manifest["documents"]}
+        return CacheIndex(cache_path, entries)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("%s: cache unusable (%s), clean build", cache_path, " ".join(str(exc).split())[:200])
-        return {}
+        return None
 
 
-def write_cache(out: Path, fingerprint: dict[str, str], results: Iterable[DocumentResult]) -> None:
-    """Write the manifest and the cache of this build into `out`, each atomically."""
-    results = list(results)
-    (Path(out) / CACHE).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(Path(out) / CACHE) as handle:
-        for result in results:
-            handle.write(result.to_line() + "\n")  # type: ignore[attr-defined]
-    manifest = {
-        "format": FORMAT,
-        "pipeline": fingerprint_hash(fingerprint),
-        "pipeline_parts": fingerprint,
-        "documents": [{"id": r.id, "hash": r.hash, "events": len(r.events)} for r in results],
-    }
-    with atomic_write(Path(out) / MANIFEST) as handle:
-        handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")  # type: ignore[attr-defined]
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ResultsWriter:
+    """Writes, as results stream in (nothing kept): OUT/events.jsonl, the cache file, then the manifest.
+
+    Used as a context manager; the files appear (atomically) only when the block ends without error.
+    """
+
+    def __init__(self, out: Path, fingerprint: dict[str, str]) -> None:
+        self.out = Path(out)
+        self.fingerprint = fingerprint
+        self.documents: list[dict[str, Any]] = []
+        self._stack = ExitStack()
+        self._offset = 0
+        self._digest = hashlib.sha256()
+
+    def __enter__(self) -> ResultsWriter:
+        (self.out / CACHE).parent.mkdir(parents=True, exist_ok=True)
+        self._events = self._stack.enter_context(atomic_write(self.out / EVENTS, "wb"))
+        self._cache = self._stack.enter_context(atomic_write(self.out / CACHE, "wb"))
+        return self
+
+    def add(self, result: DocumentResult) -> None:
+        for event in result.events:
+            self._events.write((event.to_line() + "\n").encode("utf-8", "surrogatepass"))
+        line = (result.to_line() + "\n").encode("utf-8", "surrogatepass")
+        self._cache.write(line)
+        self._digest.update(line)
+        self.documents.append(
+            {
+                "id": result.id,
+                "hash": result.hash,
+                "events": len(result.events),
+                "offset": self._offset,
+                "length": len(line),
+            }
+        )
+        self._offset += len(line)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.__exit__(*exc_info)
+        if exc_info[0] is not None:
+            return
+        manifest = {
+            "format": FORMAT,
+            "pipeline": fingerprint_hash(self.fingerprint),
+            "pipeline_parts": self.fingerprint,
+            "cache": {"path": CACHE.as_posix(), "bytes": self._offset, "sha256": self._digest.hexdigest()},
+            "documents": self.documents,
+        }
+        with atomic_write(self.out / MANIFEST) as handle:
+            handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Which articles to extract and which results to reuse, in corpus order."""
+    """Which articles to extract, which results to reuse from the cache, and which documents are gone."""
 
     to_extract: list[Article]
-    reused: dict[str, DocumentResult]
+    reused: frozenset[str]
     removed: list[str]
 
     @staticmethod
-    def make(articles: list[Article], cached: dict[str, DocumentResult]) -> Plan:
-        reused = {a.id: cached[a.id] for a in articles if a.id in cached and cached[a.id].hash == content_hash(a)}
+    def make(articles: list[Article], cache: CacheIndex | None) -> Plan:
+        known = cache.entries if cache is not None else {}
+        reused = frozenset(a.id for a in articles if a.id in known and known[a.id][0] == content_hash(a))
         current = {a.id for a in articles}
         return Plan(
             to_extract=[a for a in articles if a.id not in reused],
             reused=reused,
-            removed=sorted(doc_id for doc_id in cached if doc_id not in current),
+            removed=sorted(doc_id for doc_id in known if doc_id not in current),
         )
 
 
 def in_corpus_order(
-    articles: list[Article], reused: dict[str, DocumentResult], fresh: Iterator[DocumentResult]
+    articles: list[Article], plan: Plan, cache: CacheIndex | None, fresh: Iterator[DocumentResult]
 ) -> Iterator[DocumentResult]:
-    """Every article's result in corpus order, taking reused ones from the cache and the others from `fresh`
-    (which yields the extracted articles' results in their corpus order)."""
+    """Every article's result in corpus order, reading reused ones from the cache and taking the others from
+    `fresh` (the extracted articles' results, in their corpus order)."""
     for article in articles:
-        yield reused[article.id] if article.id in reused else next(fresh)
+        if article.id in plan.reused and cache is not None:
+            yield cache.read(article.id)
+        else:
+            yield next(fresh)

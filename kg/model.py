@@ -6,6 +6,7 @@ work from them (or from a JSONL file) without loading the NLP model.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -122,6 +123,10 @@ class Event:
             "value": self.value.to_json() if self.value is not None else None,
             "trigger": [list(t) for t in self.trigger],
         }
+
+    def to_line(self) -> str:
+        """The event as one line of a JSONL file (`to_json`, non-ASCII kept as is), without its line break."""
+        return json.dumps(self.to_json(), ensure_ascii=False)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Event:

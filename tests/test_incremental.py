@@ -180,3 +180,20 @@ def test_build_spread_over_workers_writes_the_bytes_of_a_build_in_one_process(tm
     for name in expected:
         assert built[name] == expected[name], f"{name} differs from the build in one process"
     assert _named_quads(spread_out) == _named_quads(local)
+
+
+def test_store_loaded_in_pieces_holds_what_one_load_holds(first_build, tmp_path, monkeypatch):
+    """graph.trig is bulk-loaded in pieces cut after whole graphs (bounded memory); the quads are the same."""
+    from kg import store as store_module
+    from kg.paths import ontology_dir
+
+    _, out = first_build
+    trig = out / "graph.trig"
+    monkeypatch.setattr(store_module, "CHUNK_BYTES", 1)
+    pieces = list(store_module._trig_chunks(trig))
+    assert len(pieces) > 4 and all(p is not None and p.startswith(b"@prefix") for p in pieces)
+    store_module.build_store(trig, tmp_path / "pieces", ontology_dir())
+    monkeypatch.setattr(store_module, "CHUNK_BYTES", 10**12)
+    assert len(list(store_module._trig_chunks(trig))) == 1
+    store_module.build_store(trig, tmp_path / "whole", ontology_dir())
+    assert _named_quads(tmp_path / "pieces") == _named_quads(tmp_path / "whole") == _named_quads(out)

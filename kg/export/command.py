@@ -41,12 +41,10 @@ def export(
     output: Path | None = None,
     data: Any = None,
     gexf_version: str = "1.3",
-    quads: list[Any] | None = None,
 ) -> Path:
     """Write the export `fmt` of the store `OUT/store` to `output` (default: its place under `out`).
 
-    `data` (an `ExportData`) and, for the RDF formats, `quads` (`kg.export.rdf.named_quads`) are read from the
-    store when not given.
+    `data` (an `ExportData`) is read from the store when not given.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -58,10 +56,10 @@ def export(
         raise KgError(f"{fmt}: no such export (one of {', '.join(FORMATS)})")
     target = Path(output) if output is not None else Path(out) / FORMATS[fmt][0]
     if fmt in ("ttl", "nt", "nq", "jsonld"):
-        from kg.export.rdf import rdf_bytes
+        from kg.export.rdf import write_rdf
         from kg.store import open_store
 
-        return write_bytes(target, rdf_bytes(open_store(Path(out)) if quads is None else None, fmt, quads))
+        return write_rdf(open_store(Path(out)), fmt, target)
     if data is None:
         data = read(out)
     if fmt == "neo4j":
@@ -94,12 +92,8 @@ def write_exports(out: Path) -> list[Path]:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an output cannot be written.
     """
-    from kg.export.rdf import named_quads
-    from kg.store import open_store
-
     data = read(out)
-    quads = named_quads(open_store(Path(out)))
-    paths = [export(fmt, out, data=data, quads=quads) for fmt in BUILD_FORMATS]
+    paths = [export(fmt, out, data=data) for fmt in BUILD_FORMATS]
     log.info("exports: %s", ", ".join(str(p) for p in paths))
     return paths
 

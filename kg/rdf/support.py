@@ -92,9 +92,7 @@ def _node_record(node: Node | None) -> list[str] | None:
     return [str(node)]
 
 
-def _node_from_record(record: list[str] | None) -> Node | None:
-    if record is None:
-        return None
+def _node_from_record(record: list[str]) -> Node:
     if len(record) == 1:
         return URIRef(record[0])
     lexical, datatype, language = record
@@ -120,6 +118,7 @@ def support_from_json(data: list[Any]) -> dict[FactKey, Support]:
     """The support `support_to_json` gave."""
     support: dict[FactKey, Support] = {}
     for terms, sets in data:
-        key = FactKey(*(_node_from_record(t) for t in terms))  # type: ignore[arg-type]
-        support[key] = Support(**{name: {_node_from_record(n) for n in sets[name]} for name in SUPPORT_SETS})
+        key = FactKey(*(None if t is None else _node_from_record(t) for t in terms))  # type: ignore[arg-type]
+        # Dates and sources are literals, the rest IRIs: each record says which it is.
+        support[key] = Support(**{name: {_node_from_record(n) for n in sets[name]} for name in SUPPORT_SETS})  # type: ignore[arg-type]
     return support

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,8 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from kg.files import write_bytes
+from kg.errors import OutputError
+from kg.files import atomic_write, write_bytes
 from kg.rdf.namespace import PREFIXES
 
 _INDENT = "    "
@@ -64,11 +65,37 @@ def graph_block(graph: Graph, prefixes: Mapping[str, str] | None = None) -> Trig
 
 def assemble_trig(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> str:
     """TriG text of named graphs: the prefixes used, then the blocks in the order of their names."""
+    return "".join(trig_parts(blocks, prefixes))
+
+
+def write_trig_blocks(blocks: Iterable[TrigBlock], path: Path, prefixes: Mapping[str, str] | None = None) -> Path:
+    """Write `assemble_trig(blocks)` to `path` atomically, piece by piece (never the whole text in memory).
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    try:
+        with atomic_write(Path(path), "wb") as handle:
+            for part in trig_parts(blocks, prefixes):
+                handle.write(part.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return Path(path)
+
+
+def trig_parts(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The pieces of `assemble_trig`'s text, in order."""
     ordered = sorted(blocks, key=lambda block: block.name)
     namespaces = PREFIXES if prefixes is None else prefixes
     used = sorted({p for block in ordered for p in block.prefixes})
     header = "".join(f"@prefix {p}: <{_escape_iri(namespaces[p])}> .\n" for p in used)
-    return "\n".join(([header] if header else []) + [block.text for block in ordered])
+    parts = iter(([header] if header else []) + [block.text for block in ordered])
+    first = next(parts, None)
+    if first is not None:
+        yield first
+    for part in parts:
+        yield "\n"
+        yield part
 
 
 def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str:
