@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -149,14 +149,16 @@ def build(
     with staged_output(out) as stage:
         with progress(len(plan.to_extract), "extracting") as advance, ResultsWriter(stage, fingerprint) as writer:
             extracted = extract_documents(plan.to_extract, jobs=jobs, dask=dask, extractor=extractor, advance=advance)
-            fresh = (graphs.result(article, events) for article, events in extracted)
-            for result in in_corpus_order(articles, plan, cache, fresh):
-                writer.add(result)
-                report.events += len(result.events)
-                merge_support(support, result.support)
-                blocks.append(result.block)
-                if result.id not in plan.reused:
-                    changed.append(result.block)
+            # Closed as soon as the last document is in: the workers and their models go before the store is built.
+            with closing(extracted):
+                fresh = (graphs.result(article, events) for article, events in extracted)
+                for result in in_corpus_order(articles, plan, cache, fresh):
+                    writer.add(result)
+                    report.events += len(result.events)
+                    merge_support(support, result.support)
+                    blocks.append(result.block)
+                    if result.id not in plan.reused:
+                        changed.append(result.block)
         fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
         del support
         trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")

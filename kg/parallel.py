@@ -32,6 +32,7 @@ import logging
 import os
 import signal
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -113,10 +114,17 @@ def extract_documents(
 def _announce(
     stream: Iterator[tuple[Article, list[Event]]], advance: Callable[[], None] | None
 ) -> Iterator[tuple[Article, list[Event]]]:
-    for pair in stream:
-        if advance is not None:
-            advance()
-        yield pair
+    try:
+        for pair in stream:
+            if advance is not None:
+                advance()
+            yield pair
+    finally:
+        # Closing this generator closes the source at once: the pool or cluster is shut down when the
+        # consumer stops, not when the generator happens to be collected.
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
 
 
 # -- one article, wherever it runs -------------------------------------------------------------------------
@@ -218,10 +226,20 @@ def _run_batch(ontology: str | None, batch: list[Article]) -> _Outcome:
     return outcome
 
 
-def _start_worker() -> None:
-    """Pool initializer: one BLAS thread (numpy is not imported yet), and Ctrl-C left to the parent."""
+def _start_worker(parent: int) -> None:
+    """Pool initializer: one BLAS thread (numpy is not imported yet), Ctrl-C left to the parent, and an end
+    with the parent: a build killed with SIGKILL must not leave workers holding a model each."""
     os.environ.update(ONE_THREAD)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's pid comes from the parent: asked here, after a parent already killed, it would be init's.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit this worker once its parent is gone (it is then re-parented: its parent pid changes)."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 # -- the parent side ---------------------------------------------------------------------------------------
@@ -294,7 +312,8 @@ def _on_processes(articles: Sequence[Article], jobs: int) -> Iterator[tuple[Arti
     work = batches(articles, min(jobs, len(articles)))
     workers = min(jobs, len(work))
     ontology = _worker_ontology()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
     try:
 
         def submit(batch: list[Article]) -> Future[_Outcome]:

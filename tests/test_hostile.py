@@ -302,6 +302,53 @@ def test_hostile_build_killed_halfway_leaves_the_previous_out_intact(tmp_path: P
     assert all(doc in trig for doc in docs)
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_hostile_build_killed_while_workers_extract_leaves_no_worker_behind(tmp_path: Path):
+    """SIGKILL reaches the parent only: its spawned workers (a model each, 500 MB) must notice and exit."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted((ROOT / "sources").glob("*.txt")):
+        for copy in range(6):
+            shutil.copy(path, corpus / f"{copy}-{path.name}")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < 2:
+        assert build.poll() is None and time.monotonic() < deadline, "the build ended before its workers started"
+        workers = [p for p in _children(build.pid) if "spawn_main" in (Path("/proc") / str(p) / "cmdline").read_text()]
+        time.sleep(0.05)
+    os.kill(build.pid, signal.SIGKILL)
+    assert build.wait(timeout=60) == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "workers outlived the killed build"
+
+
 def test_hostile_out_caught_between_its_two_renames_is_put_back(tmp_path: Path):
     from kg.api import staged_output
 
