@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from kg.errors import OutputError
+from kg.errors import KgError, OutputError
 
 
 def umask_mode(base: int) -> int:
@@ -85,3 +85,29 @@ def write_bytes(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path
+
+
+def write_folder(target: Path, fill: Callable[[Path], None], error: type[KgError] = OutputError) -> Path:
+    """Let `fill` write a new folder beside `target`, then swap it in whole (the old one is deleted after).
+
+    Two renames, not one: a folder cannot replace a non-empty one atomically; between them `target` is
+    briefly absent, never half-written. `fill` may raise a `KgError` of its own; an `OSError` becomes one
+    line of class `error`.
+
+    Raises:
+        error: the folder cannot be written; the previous one, if any, is left as it was.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = temporary_folder(target.parent, target.name)
+    except OSError as exc:
+        raise error(f"{target}: cannot create ({exc.strerror or exc})") from None
+    try:
+        fill(temp)
+        swap_folder(temp, target)
+    except OSError as exc:
+        raise error(f"{target}: cannot write ({' '.join(str(exc.strerror or exc).split())})") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return target

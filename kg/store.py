@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import OntologyError, StoreError
-from kg.files import swap_folder, temporary_folder
+from kg.files import write_folder
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -65,19 +65,7 @@ def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
     for path in vocabularies:
         if not path.is_file():
             raise OntologyError(f"{path}: missing (the store loads {', '.join(VOCABULARY_FILES)})")
-    try:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        temp = temporary_folder(Path(out), STORE_DIRNAME)
-    except OSError as exc:
-        raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
-    try:
-        _load(temp, Path(trig_path), vocabularies)
-        swap_folder(temp, target)
-    except OSError as exc:
-        raise StoreError(f"{target}: cannot write the store ({_one_line(exc)})") from None
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-    return target
+    return write_folder(target, lambda temp: _load(temp, Path(trig_path), vocabularies), StoreError)
 
 
 def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str) -> Path:
@@ -93,12 +81,9 @@ def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str
     """
     import pyoxigraph
 
-    source, target = store_path(previous), store_path(out)
-    try:
-        temp = temporary_folder(Path(out), STORE_DIRNAME)
-    except OSError as exc:
-        raise StoreError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
-    try:
+    source = store_path(previous)
+
+    def fill(temp: Path) -> None:
         shutil.rmtree(temp)
         shutil.copytree(source, temp)
         store = pyoxigraph.Store(str(temp))
@@ -109,15 +94,11 @@ def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str
                 store.load(add_trig.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
             store.flush()
         except SyntaxError as exc:
-            raise StoreError(f"{target}: cannot load the changed graphs ({_one_line(exc)})") from None
+            raise StoreError(f"{temp}: cannot load the changed graphs ({_one_line(exc)})") from None
         finally:
             del store
-        swap_folder(temp, target)
-    except OSError as exc:
-        raise StoreError(f"{target}: cannot update the store from {source} ({_one_line(exc)})") from None
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
-    return target
+
+    return write_folder(store_path(out), fill, StoreError)
 
 
 def open_store(out: Path) -> pyoxigraph.Store:

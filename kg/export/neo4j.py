@@ -18,9 +18,9 @@ import io
 from pathlib import Path
 
 from kg.export.cypher import load_csv_statements, merge_statements, schema_statements, script
-from kg.export.files import write_folder
 from kg.export.model import ExportData
 from kg.export.tables import ARRAY_DELIMITER, Column, NodeTable, RelationshipTable, node_tables, relationship_tables
+from kg.files import write_folder
 
 README_TEMPLATE = Path(__file__).resolve().parent / "neo4j-readme.md"
 
