@@ -147,15 +147,10 @@ def staged_output(out: Path) -> Iterator[Path]:
 
 def build_graph(articles: list[Article], events: list[Event], out: Path, ontology: Path | None = None) -> Path:
     """Write `OUT/graph.trig` (one named graph per document), deterministic and atomic."""
-    from rdflib import Graph
-
     from kg.rdf import build_dataset, write_trig
+    from kg.vocabulary import vocabulary_graph
 
-    vocab_graph = Graph()
-    folder = ontology or ontology_dir()
-    for name in ("actors.ttl", "items.ttl"):
-        vocab_graph.parse(folder / name, format="turtle")
-    dataset = build_dataset(articles, events, vocab_graph)
+    dataset = build_dataset(articles, events, vocabulary_graph(ontology or ontology_dir()))
     path = out / "graph.trig"
     try:
         write_trig(dataset, path)

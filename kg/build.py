@@ -76,14 +76,10 @@ class DocumentGraphs:
     @cached_property
     def qids(self) -> dict[str, URIRef]:
         """Wikidata id → actor concept, read from the vocabularies when a first document needs it."""
-        from rdflib import Graph
-
         from kg.rdf.build import qid_index
+        from kg.vocabulary import vocabulary_graph
 
-        vocabulary = Graph()
-        for name in ("actors.ttl", "items.ttl"):
-            vocabulary.parse(self.ontology / name, format="turtle")
-        return qid_index(vocabulary)
+        return qid_index(vocabulary_graph(self.ontology))
 
     def result(self, article: Article, events: list[Event]) -> DocumentResult:
         from kg.rdf.build import document_graph

@@ -104,8 +104,8 @@ def extract_documents(
         except ImportError:
             raise ParallelError(DASK_MISSING) from None
         stream = _on_dask(articles, dask, jobs)
-    elif jobs > 1 and len(batches(articles, jobs)) > 1:
-        stream = _on_processes(articles, jobs)
+    elif jobs > 1 and len(work := batches(articles, min(jobs, len(articles)))) > 1:
+        stream = _on_processes(work, jobs)
     else:
         stream = _in_process(articles, extractor)
     return _announce(stream, advance)
@@ -303,13 +303,11 @@ def _died(batch: list[Article], exc: BaseException) -> ParallelError:
     return ParallelError(f"{batch[0].id}{more}: the worker extracting it failed ({_describe(exc)})")
 
 
-def _on_processes(articles: Sequence[Article], jobs: int) -> Iterator[tuple[Article, list[Event]]]:
+def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Article, list[Event]]]:
+    """The batches `work` extracted by at most `jobs` spawned workers, results in order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if not articles:
-        return
-    work = batches(articles, min(jobs, len(articles)))
     workers = min(jobs, len(work))
     ontology = _worker_ontology()
     context = multiprocessing.get_context("spawn")

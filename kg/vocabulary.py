@@ -76,17 +76,28 @@ def _local(iri: URIRef | str) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def load_vocabulary(ontology_dir: Path) -> Vocabulary:
-    """Read `actors.ttl` and `items.ttl` into alias tables for the extractor."""
+def vocabulary_graph(ontology_dir: Path) -> Graph:
+    """`actors.ttl` and `items.ttl` in one rdflib graph: the extractor's aliases, and the concepts the RDF layer
+    maps Wikidata ids to.
+
+    Raises:
+        OntologyError: a file is missing or is not Turtle.
+    """
     graph = Graph()
     for name in ("actors.ttl", "items.ttl"):
-        path = ontology_dir / name
+        path = Path(ontology_dir) / name
         if not path.is_file():
             raise OntologyError(f"{path}: vocabulary file missing")
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many parser types; report them as one line
             raise OntologyError(f"{path}: cannot parse Turtle ({exc.__class__.__name__}: {exc})") from None
+    return graph
+
+
+def load_vocabulary(ontology_dir: Path) -> Vocabulary:
+    """Read `actors.ttl` and `items.ttl` into alias tables for the extractor."""
+    graph = vocabulary_graph(ontology_dir)
     vocab = Vocabulary()
     _load_actors(graph, vocab)
     _load_items(graph, vocab)

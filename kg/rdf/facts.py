@@ -55,13 +55,11 @@ def add_facts(dataset: Dataset) -> Graph:
     for graph in dataset.graphs():
         if graph.identifier not in (FACTS_GRAPH, SUMMARIES_GRAPH):
             _collect(graph, events_by_graph.get(graph.identifier, set()), support)
-    built_facts, built_summaries = fact_graphs(support)
-    for built in (built_facts, built_summaries):
-        target = dataset.graph(built.identifier)
-        target.remove((None, None, None))
-        for triple in built:
-            target.add(triple)
-    return dataset.graph(FACTS_GRAPH)
+    facts, summaries = dataset.graph(FACTS_GRAPH), dataset.graph(SUMMARIES_GRAPH)
+    facts.remove((None, None, None))
+    summaries.remove((None, None, None))
+    _fill_fact_graphs(support, facts, summaries)
+    return facts
 
 
 def document_support(graph: Graph) -> dict[FactKey, Support]:
@@ -80,16 +78,19 @@ def merge_support(total: dict[FactKey, Support], more: dict[FactKey, Support]) -
 
 def fact_graphs(support: dict[FactKey, Support]) -> tuple[Graph, Graph]:
     """The graphs kgd:facts (one kg:Fact per key, contradictions) and kgd:summaries of `support`."""
-    facts = Graph(identifier=FACTS_GRAPH)
+    facts, summaries = Graph(identifier=FACTS_GRAPH), Graph(identifier=SUMMARIES_GRAPH)
+    _fill_fact_graphs(support, facts, summaries)
+    return facts, summaries
+
+
+def _fill_fact_graphs(support: dict[FactKey, Support], facts: Graph, summaries: Graph) -> None:
     for key, found in support.items():
         for triple in _fact_triples(key, found):
             facts.add(triple)
     for triple in contradiction_triples(support):
         facts.add(triple)
-    summaries = Graph(identifier=SUMMARIES_GRAPH)
     for triple in summary_triples(support):
         summaries.add(triple)
-    return facts, summaries
 
 
 def _collect(graph: Graph, events: Iterable[Node], support: dict[FactKey, Support]) -> None:

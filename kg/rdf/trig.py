@@ -50,17 +50,16 @@ class TrigBlock:
     name: str
     text: str
     prefixes: frozenset[str]
+    # A graph named by a blank node sorts after those named by IRIs (kg names every graph by an IRI).
+    blank: bool = False
 
 
 def graph_block(graph: Graph, prefixes: Mapping[str, str] | None = None) -> TrigBlock:
     """The named graph `graph` (its identifier is the name) as a TriG block."""
     writer = _Writer(PREFIXES if prefixes is None else prefixes)
-    triples: _Triples = {}
-    for s, p, o in graph.triples((None, None, None)):
-        triples.setdefault(s, {}).setdefault(p, set()).add(o)
-    body = writer.triples(triples, indent=_INDENT)
+    body = writer.triples(_subjects(graph), indent=_INDENT)
     text = f"{writer.term(graph.identifier)} {{\n{body}}}\n"
-    return TrigBlock(str(graph.identifier), text, frozenset(writer.used))
+    return TrigBlock(str(graph.identifier), text, frozenset(writer.used), isinstance(graph.identifier, BNode))
 
 
 def assemble_trig(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> str:
@@ -83,9 +82,12 @@ def write_trig_blocks(blocks: Iterable[TrigBlock], path: Path, prefixes: Mapping
     return Path(path)
 
 
-def trig_parts(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> Iterator[str]:
-    """The pieces of `assemble_trig`'s text, in order."""
-    ordered = sorted(blocks, key=lambda block: block.name)
+def trig_parts(
+    blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None, default: TrigBlock | None = None
+) -> Iterator[str]:
+    """The pieces of `assemble_trig`'s text, in order: the prefixes used, the default graph's triples
+    (`default`, unindented, outside braces) if any, then the named graphs by name."""
+    ordered = ([default] if default else []) + sorted(blocks, key=lambda block: (block.blank, block.name))
     namespaces = PREFIXES if prefixes is None else prefixes
     used = sorted({p for block in ordered for p in block.prefixes})
     header = "".join(f"@prefix {p}: <{_escape_iri(namespaces[p])}> .\n" for p in used)
@@ -107,21 +109,19 @@ def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str
         prefixes: prefix -> namespace to abbreviate IRIs with; the project's
             prefixes by default. Only the prefixes used are declared.
     """
-    graphs = _collect(dataset)
-    if None not in graphs and isinstance(dataset, Dataset):
-        return assemble_trig(
-            (graph_block(g, prefixes) for g in dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)),
-            prefixes,
-        )
-    writer = _Writer(PREFIXES if prefixes is None else prefixes)
-    blocks = []
-    if None in graphs:
-        blocks.append(writer.triples(graphs[None], indent=""))
-    for name in sorted((n for n in graphs if n is not None), key=_sort_key):
-        body = writer.triples(graphs[name], indent=_INDENT)
-        blocks.append(f"{writer.term(name)} {{\n{body}}}\n")
-    header = "".join(f"@prefix {p}: <{_escape_iri(writer.prefixes[p])}> .\n" for p in sorted(writer.used))
-    return "\n".join(([header] if header else []) + blocks)
+    if isinstance(dataset, Dataset):
+        graphs = list(dataset.graphs())
+        named = [g for g in graphs if g.identifier != DATASET_DEFAULT_GRAPH_ID]
+        defaults = [g for g in graphs if g.identifier == DATASET_DEFAULT_GRAPH_ID]
+    else:
+        named, defaults = [], [dataset]
+    default = None
+    for graph in defaults:
+        if len(graph):
+            writer = _Writer(PREFIXES if prefixes is None else prefixes)
+            text = writer.triples(_subjects(graph), indent="")
+            default = TrigBlock("", text, frozenset(writer.used))
+    return "".join(trig_parts([graph_block(g, prefixes) for g in named if len(g)], prefixes, default))
 
 
 def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | None = None) -> Path:
@@ -133,17 +133,12 @@ def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | N
     return write_bytes(Path(path), dumps_trig(dataset, prefixes).encode("utf-8"))
 
 
-def _collect(dataset: Graph) -> dict[Node | None, _Triples]:
-    """graph name (None for the default graph) -> subject -> predicate -> objects."""
-    if isinstance(dataset, Dataset):
-        sources = [(None if g.identifier == DATASET_DEFAULT_GRAPH_ID else g.identifier, g) for g in dataset.graphs()]
-    else:
-        sources = [(None, dataset)]
-    graphs: dict[Node | None, _Triples] = {}
-    for name, graph in sources:
-        for s, p, o in graph.triples((None, None, None)):
-            graphs.setdefault(name, {}).setdefault(s, {}).setdefault(p, set()).add(o)
-    return graphs
+def _subjects(graph: Graph) -> _Triples:
+    """subject -> predicate -> objects of one graph."""
+    triples: _Triples = {}
+    for s, p, o in graph.triples((None, None, None)):
+        triples.setdefault(s, {}).setdefault(p, set()).add(o)
+    return triples
 
 
 def _sort_key(term: Node | None) -> tuple[int, str, str, str]:
