@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,17 +196,18 @@ def render_graph(out: Path, output: Path | None = None) -> Path:
     return path
 
 
-def write_exports(out: Path) -> list[Path]:
-    """Write every file export of `OUT/store` beside the graph: OUT/neo4j/, graph.gexf, graph.graphml, facts.csv,
-    graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
+def write_exports(out: Path, formats: Sequence[str] | None = None) -> list[Path]:
+    """Write the file exports `formats` of `OUT/store` beside the graph; by default every one: OUT/neo4j/,
+    graph.gexf, graph.graphml, facts.csv, graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an export cannot be written.
     """
+    from kg.export import BUILD_FORMATS
     from kg.export import write_exports as write
 
-    return write(Path(out))
+    return write(Path(out), BUILD_FORMATS if formats is None else formats)
 
 
 def named_queries() -> list[NamedQuery]:

@@ -115,7 +115,8 @@ def build(
     Raises:
         KgError: no readable article, or what extraction, the store or an output raised.
     """
-    from kg.parallel import extract_documents
+    from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export
+    from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_graphs, merge_support
     from kg.rdf.support import FactKey, Support
     from kg.rdf.trig import graph_block, write_trig_blocks
@@ -165,8 +166,13 @@ def build(
             update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
         else:
             load_store(trig, stage, ontology)
-        render_graph(stage)
-        exports = write_exports(stage)
+        # The RDF exports stream from the store in a second process while this one renders the explorer
+        # and writes the other exports: all of them only read the finished store.
+        with side_process(jobs > 1) as submit:
+            rdf = [submit(export, fmt, stage) for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
+            render_graph(stage)
+            exports = write_exports(stage, [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS])
+            exports += [wait() for wait in rdf]
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,

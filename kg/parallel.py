@@ -37,6 +37,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from itertools import islice
@@ -323,6 +324,50 @@ def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Articl
             except Exception as exc:  # BrokenProcessPool (a worker died), an article that cannot be pickled
                 raise _died(batch, exc) from exc
             yield from _unpack(batch, outcome)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
+    """A way to run calls in one spawned process while this one does other work: `submit(fn, *args)` gives a
+    function that waits for the result (or raises what `fn` raised). When not `enabled` (`--jobs 1`), `fn`
+    runs at once, here, and the waiting function just returns its result.
+
+    `kg build` writes the RDF exports there while it renders the explorer: both only read the finished
+    store, and the exports are Oxigraph scans that hold the GIL, so threads would not overlap them. The
+    process is a spawned interpreter like the extraction workers (it ends with its parent) and loads no model.
+    A failure comes back as a `KgError` with one line; a process that dies as a `ParallelError`.
+    """
+    if not enabled:
+
+        def run_here(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+            result = fn(*args)
+            return lambda: result
+
+        yield run_here
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+
+    def submit(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        future = pool.submit(fn, *args)
+
+        def wait() -> Any:
+            try:
+                return future.result()
+            except KgError:
+                raise
+            except Exception as exc:  # BrokenProcessPool: the process died
+                raise ParallelError(f"{fn.__name__}: the process running it failed ({_describe(exc)})") from exc
+
+        return wait
+
+    try:
+        yield submit
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -8,6 +8,7 @@ alias, a metonym or a demonym by editing `ontology/actors.ttl` or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, SKOS, Graph, Literal, Namespace, URIRef
@@ -78,14 +79,31 @@ def _local(iri: URIRef | str) -> str:
 
 def vocabulary_graph(ontology_dir: Path) -> Graph:
     """`actors.ttl` and `items.ttl` in one rdflib graph: the extractor's aliases, and the concepts the RDF layer
-    maps Wikidata ids to.
+    maps Wikidata ids to. Shared and read-only: callers must not add to it.
+
+    Parsing them takes rdflib about half a second, and a build needs them twice (the extractor's lexicon, the
+    RDF layer's Wikidata index), so the graph is kept per process for as long as the files are unchanged.
 
     Raises:
         OntologyError: a file is missing or is not Turtle.
     """
+    paths = [Path(ontology_dir) / name for name in ("actors.ttl", "items.ttl")]
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            raise OntologyError(f"{path}: vocabulary file missing") from None
+        stamps.append((str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+    return _parsed_vocabularies(tuple(stamps))
+
+
+@lru_cache(maxsize=4)
+def _parsed_vocabularies(stamps: tuple[tuple[str, int, int], ...]) -> Graph:
+    """The Turtle files of `stamps` (path, modification time, size) parsed into one graph."""
     graph = Graph()
-    for name in ("actors.ttl", "items.ttl"):
-        path = Path(ontology_dir) / name
+    for name, _, _ in stamps:
+        path = Path(name)
         if not path.is_file():
             raise OntologyError(f"{path}: vocabulary file missing")
         try:

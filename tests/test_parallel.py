@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from kg.errors import KgError, OntologyError
 from kg.model import Article, Event
-from kg.parallel import BATCH_CHARS, ParallelError, batches, extract_documents, worker_stats
+from kg.parallel import BATCH_CHARS, ParallelError, batches, extract_documents, side_process, worker_stats
 from kg.paths import ONTOLOGY_ENV
 from kg.sources import read_sources
 
@@ -224,3 +224,30 @@ def test_parallel_without_dask_says_what_to_install(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # what `import distributed` meets when absent
     with pytest.raises(KgError, match=r'pip install "kg\[dask\]"'):
         extract_documents(ARTICLES, dask="local")
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["side-process", "here"])
+def test_side_process_runs_the_call_elsewhere_and_returns_its_result(enabled):
+    import os
+
+    with side_process(enabled) as submit:
+        wait = submit(os.getpid)
+        here = os.getpid()
+        assert (wait() != here) is enabled
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["side-process", "here"])
+def test_side_process_brings_back_a_kg_error_as_one_line(tmp_path, enabled):
+    from kg.errors import StoreError
+    from kg.export.command import export
+
+    with pytest.raises(StoreError, match=r"store: no store here"), side_process(enabled) as submit:
+        submit(export, "nt", tmp_path)()
+
+
+def test_side_process_that_dies_is_one_line():
+    import os
+
+    with pytest.raises(ParallelError, match=r"_exit: the process running it failed \(BrokenProcessPool"):
+        with side_process(True) as submit:
+            submit(os._exit, 3)()

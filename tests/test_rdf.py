@@ -1106,3 +1106,25 @@ def test_paths_ontology_dir_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_paths_ontology_dir_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(paths.ONTOLOGY_ENV, str(tmp_path))
     assert paths.ontology_dir() == tmp_path
+
+
+# --- vocabularies -------------------------------------------------------------
+
+
+def test_vocabulary_graph_is_read_again_when_a_file_changes(tmp_path: Path) -> None:
+    """Kept per process (a build needs it twice), but never stale: an edited vocabulary is parsed again."""
+    from kg.vocabulary import vocabulary_graph
+
+    for name in ("actors.ttl", "items.ttl"):
+        shutil.copy(ONTOLOGY / name, tmp_path / name)
+    first = vocabulary_graph(tmp_path)
+    assert vocabulary_graph(tmp_path) is first
+    alias = Literal("Grand Voisin d'essai", lang="fr")
+    assert (ACTOR.russia, rdflib.SKOS.altLabel, alias) not in first
+    with (tmp_path / "actors.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n<{ACTOR.russia}> <{rdflib.SKOS.altLabel}> "Grand Voisin d\'essai"@fr .\n')
+    again = vocabulary_graph(tmp_path)
+    assert (ACTOR.russia, rdflib.SKOS.altLabel, alias) in again
+    (tmp_path / "items.ttl").unlink()
+    with pytest.raises(OntologyError, match="items.ttl: vocabulary file missing"):
+        vocabulary_graph(tmp_path)

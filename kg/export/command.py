@@ -33,6 +33,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     "jsonld": ("graph.jsonld", "the RDF as JSON-LD (named graphs kept)"),
 }
 BUILD_FORMATS = ("neo4j", "gephi", "graphml", "csv", "ttl", "nt", "jsonld")
+# Those streamed from the store by Oxigraph (`kg.export.rdf`), without the ExportData read.
+RDF_EXPORTS = ("ttl", "nt", "nq", "jsonld")
 
 
 def export(
@@ -55,7 +57,7 @@ def export(
     if fmt not in FORMATS:
         raise KgError(f"{fmt}: no such export (one of {', '.join(FORMATS)})")
     target = Path(output) if output is not None else Path(out) / FORMATS[fmt][0]
-    if fmt in ("ttl", "nt", "nq", "jsonld"):
+    if fmt in RDF_EXPORTS:
         from kg.export.rdf import write_rdf
         from kg.store import open_store
 
@@ -82,18 +84,20 @@ def export(
     return write_bytes(target, graphml_bytes(network))
 
 
-def write_exports(out: Path) -> list[Path]:
-    """Write every file export of `OUT/store` into `out`, beside graph.trig and graph.html; returns the paths.
+def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS) -> list[Path]:
+    """Write the file exports `formats` of `OUT/store` into `out`, beside graph.trig and graph.html; returns
+    the paths.
 
-    The store is read once: OUT/neo4j/, OUT/graph.gexf, OUT/graph.graphml, OUT/facts.csv, OUT/graph.ttl,
-    OUT/graph.nt and OUT/graph.jsonld.
+    By default every one `kg build` writes: OUT/neo4j/, OUT/graph.gexf, OUT/graph.graphml, OUT/facts.csv,
+    OUT/graph.ttl, OUT/graph.nt and OUT/graph.jsonld. The store is read once for all those that are not
+    streamed RDF.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an output cannot be written.
     """
-    data = read(out)
-    paths = [export(fmt, out, data=data) for fmt in BUILD_FORMATS]
+    data = read(out) if any(fmt not in RDF_EXPORTS for fmt in formats) else None
+    paths = [export(fmt, out, data=data) for fmt in formats]
     log.info("exports: %s", ", ".join(str(p) for p in paths))
     return paths
 

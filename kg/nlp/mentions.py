@@ -41,9 +41,13 @@ class MentionFinder:
         self._add(nlp, "demonym", {alias: (iri, "") for alias, iri in vocabulary.demonyms.items()})
 
     def _add(self, nlp: Language, kind: str, table: dict[str, tuple[str, str]]) -> None:
-        for alias, (iri, how) in sorted(table.items()):
+        entries = sorted(table.items())
+        # The tokenizer alone, in one stream: the same Docs as make_doc, in a fraction of the time.
+        for (alias, (iri, how)), pattern in zip(
+            entries, nlp.tokenizer.pipe(alias for alias, _ in entries), strict=True
+        ):
             key = f"{kind}\t{alias}"
-            self.matcher.add(key, [nlp.make_doc(alias)])
+            self.matcher.add(key, [pattern])
             self._keys[nlp.vocab.strings[key]] = (kind, iri, how)
 
     def find(self, doc: Doc) -> dict[int, Mention]:
