@@ -17,6 +17,7 @@ from kg.model import Article, Event
 from kg.paths import ontology_dir
 
 if TYPE_CHECKING:
+    from kg.graph_reader import GraphEvents
     from kg.queries import NamedQuery
 
 log = logging.getLogger("kg")
@@ -173,10 +174,12 @@ def open_store(out: Path):  # type: ignore[no-untyped-def]
     return open_read_only(out)
 
 
-def render_graph(out: Path, output: Path | None = None) -> Path:
+def render_graph(out: Path, output: Path | None = None, graph: GraphEvents | None = None) -> Path:
     """Write the HTML explorer of the store `OUT/store` to `output` (default `OUT/graph.html`), atomically.
 
     The page is one self-contained file: it loads nothing, so it opens offline and can be mailed as is.
+    `graph`, the shared read of the store's events (`kg.graph_reader`), is reused when given: `kg build` reads
+    it once for the explorer and the exports.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -184,7 +187,7 @@ def render_graph(out: Path, output: Path | None = None) -> Path:
     """
     from kg.render import read_explorer_data, render_html
 
-    data = read_explorer_data(open_store(out))
+    data = read_explorer_data(open_store(out), graph)
     page = render_html(data)
     path = output or Path(out) / "graph.html"
     try:
@@ -196,9 +199,10 @@ def render_graph(out: Path, output: Path | None = None) -> Path:
     return path
 
 
-def write_exports(out: Path, formats: Sequence[str] | None = None) -> list[Path]:
+def write_exports(out: Path, formats: Sequence[str] | None = None, graph: GraphEvents | None = None) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` beside the graph; by default every one: OUT/neo4j/,
     graph.gexf, graph.graphml, facts.csv, graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
+    `graph`, the shared read of the store's events, is reused when given (as by `render_graph`).
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -207,7 +211,7 @@ def write_exports(out: Path, formats: Sequence[str] | None = None) -> list[Path]
     from kg.export import BUILD_FORMATS
     from kg.export import write_exports as write
 
-    return write(Path(out), BUILD_FORMATS if formats is None else formats)
+    return write(Path(out), BUILD_FORMATS if formats is None else formats, graph)
 
 
 def named_queries() -> list[NamedQuery]:

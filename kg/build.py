@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.api import Report, read_articles, render_graph, staged_output, write_exports
+from kg.api import Report, open_store, read_articles, render_graph, staged_output, write_exports
 from kg.errors import KgError
 from kg.incremental import (
     DocumentResult,
@@ -116,6 +116,7 @@ def build(
         KgError: no readable article, or what extraction, the store or an output raised.
     """
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export
+    from kg.graph_reader import read_graph_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_graphs, merge_support
     from kg.rdf.support import FactKey, Support
@@ -170,8 +171,10 @@ def build(
         # and writes the other exports: all of them only read the finished store.
         with side_process(jobs > 1) as submit:
             rdf = [submit(export, fmt, stage) for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
-            render_graph(stage)
-            exports = write_exports(stage, [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS])
+            # The explorer and the exports share one read of the store's events, parties, flows and actors.
+            graph = read_graph_events(open_store(stage))
+            render_graph(stage, graph=graph)
+            exports = write_exports(stage, [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS], graph=graph)
             exports += [wait() for wait in rdf]
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",

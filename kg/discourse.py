@@ -55,6 +55,35 @@ def _keys(actors: Iterable[Actor]) -> set[str]:
     return {a.key for a in actors}
 
 
+def statement_key(event: Event) -> tuple[object, ...]:
+    """What makes two events of one sentence the same statement: relation, sides and items."""
+    return (
+        event.relation,
+        event.implicit,
+        tuple(a.key for a in event.suppliers),
+        tuple(a.key for a in event.recipients),
+        tuple(i.iri or i.label for i in event.items),
+    )
+
+
+def merge_statements(events: Iterable[Event]) -> list[Event]:
+    """One event per statement of a sentence: the first, holding the trigger words of the others.
+
+    « les blindés promis à l'Ukraine seront livrés » is one transfer that two verbs fire; kept twice it would
+    count as two mentions of a fact, and the graph (whose event IRIs hash exactly these fields) would merge
+    the two into one node with two triggers while events.jsonl listed two events.
+    """
+    merged: dict[tuple[object, ...], Event] = {}
+    for event in events:
+        key = statement_key(event)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = event
+        elif not set(event.trigger) <= set(first.trigger):
+            merged[key] = replace(first, trigger=tuple(sorted(set(first.trigger) | set(event.trigger))))
+    return list(merged.values())
+
+
 class DiscourseContext:
     """Completes the events of one article; `window` bounds step 2 in sentences."""
 
@@ -72,16 +101,16 @@ class DiscourseContext:
         position = {id(p): k for k, p in enumerate(stated)}
         # Who asks for arms receives them too: requests count for the article's one recipient.
         receivers = [p for p in placed if p.event.relation == "request" and p.event.recipients]
-        out: list[Event] = []
+        out: list[Placed] = []
         for index, item in enumerate(placed):
             event = item.event
             if event.relation == "use" and not event.recipients:
                 user = self._user(event, item, placed[:index])
                 if user is not None:
-                    out.append(user)
+                    out.append(Placed(item.sentence, user))
                 continue
             if id(item) not in position:
-                out.append(event)
+                out.append(item)
                 continue
             k = position[id(item)]
             has_suppliers, has_recipients = bool(event.suppliers), bool(event.recipients)
@@ -95,8 +124,13 @@ class DiscourseContext:
             if completed is None:
                 continue
             stated[k] = Placed(item.sentence, completed)
-            out.append(completed)
-        return out
+            out.append(stated[k])
+        # Completion can make two events of a sentence one statement (a passive without its agent takes
+        # the agent its neighbour states): merged, sentence by sentence, as extraction merges them.
+        by_sentence: dict[int, list[Event]] = {}
+        for done in out:
+            by_sentence.setdefault(done.sentence, []).append(done.event)
+        return [event for events in by_sentence.values() for event in merge_statements(events)]
 
     def _fill(self, event: Event, k: int, stated: list[Placed], side: str, receivers: list[Placed]) -> Event:
         here = stated[k].sentence

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed
+from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed, merge_statements
 from kg.errors import RuleError
 from kg.model import Actor, Article, Event, Item
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
@@ -179,7 +179,7 @@ class Extractor:
             for asker in (self._asked_for(doc[trigger_i]),)
             if asker is not None
         }
-        return _dedupe(
+        return merge_statements(
             [e for trigger_i, e in events if not (self.rules[e.rule].relation == "request" and trigger_i in absorbed)]
         )
 
@@ -625,20 +625,3 @@ def _unique(actors: Iterable[Actor]) -> tuple[Actor, ...]:
             keys.add(key)
             out.append(actor)
     return tuple(out)
-
-
-def _dedupe(events: list[Event]) -> list[Event]:
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for event in events:
-        key = (
-            event.relation,
-            event.implicit,
-            tuple(a.key for a in event.suppliers),
-            tuple(a.key for a in event.recipients),
-            tuple(i.iri or i.label for i in event.items),
-        )
-        if key not in seen:
-            seen.add(key)
-            out.append(event)
-    return out

@@ -726,6 +726,27 @@ def test_export_same_store_same_bytes(seeds_build, tmp_path):
             assert one.read_bytes() == other.read_bytes(), other.name
 
 
+def test_export_build_reads_the_shared_events_once_for_explorer_and_exports(extractor, tmp_path, monkeypatch):
+    import kg.graph_reader.read as shared
+    from kg.build import build
+
+    runs: Counter[str] = Counter()
+    select_rows = shared.select_rows
+
+    def counted(store, path, tagged=()):
+        runs[Path(path).name] += 1
+        return select_rows(store, path, tagged)
+
+    monkeypatch.setattr(shared, "select_rows", counted)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name, text in OWN_TEXTS.items():
+        (texts / name).write_text(text, encoding="utf-8")
+    build([str(texts)], tmp_path / "out", extractor=extractor)
+    assert runs == Counter({path.name: 1 for path in shared.QUERIES_DIR.glob("*.rq")})
+    assert all((tmp_path / "out" / name).stat().st_size > 0 for name in ("graph.html", "graph.gexf", "facts.csv"))
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_export_cli_writes_to_output(fmt, own_build, tmp_path):
     target = tmp_path / ("folder" if fmt == "neo4j" else f"file.{fmt}")

@@ -333,6 +333,15 @@ def test_money_does_not_lend_its_donors_to_shells(extract):
     assert all(not ({"Q34", "Q16"} & _qids(e["suppliers"])) for e in shells)
 
 
+def test_two_verbs_of_one_completed_transfer_make_one_event(extract):
+    """« promis » and « livrés » fire the same rule; once the supplier is borrowed they are one statement,
+    kept once with both trigger words (two would count as two mentions, and share one IRI in the graph)."""
+    text = "La Pologne a annoncé l'envoi de chars au Maroc. Les chars promis au Maroc seront livrés en mars."
+    events = _transfers(extract(text))
+    assert [(_qids(e["suppliers"]), _qids(e["recipients"])) for e in events] == [({"Q36"}, {"Q1028"})] * 2
+    assert [text[start:end] for start, end in events[1]["trigger"]] == ["promis", "livrés"]
+
+
 def test_no_party_and_nothing_before_is_dropped(extract):
     assert _transfers(extract("Les livraisons d'obus sont attendues en mars.")) == []
 

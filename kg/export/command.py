@@ -14,10 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.cli_args import positive
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.graph_reader import GraphEvents
 
 log = logging.getLogger("kg.export")
 
@@ -84,30 +87,31 @@ def export(
     return write_bytes(target, graphml_bytes(network))
 
 
-def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS) -> list[Path]:
+def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: GraphEvents | None = None) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` into `out`, beside graph.trig and graph.html; returns
     the paths.
 
     By default every one `kg build` writes: OUT/neo4j/, OUT/graph.gexf, OUT/graph.graphml, OUT/facts.csv,
     OUT/graph.ttl, OUT/graph.nt and OUT/graph.jsonld. The store is read once for all those that are not
-    streamed RDF.
+    streamed RDF; `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as
+    `kg build` does after rendering the explorer from it.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an output cannot be written.
     """
-    data = read(out) if any(fmt not in RDF_EXPORTS for fmt in formats) else None
+    data = read(out, graph) if any(fmt not in RDF_EXPORTS for fmt in formats) else None
     paths = [export(fmt, out, data=data) for fmt in formats]
     log.info("exports: %s", ", ".join(str(p) for p in paths))
     return paths
 
 
-def read(out: Path) -> Any:
-    """The `ExportData` of the store `OUT/store` (opened read-only)."""
+def read(out: Path, graph: GraphEvents | None = None) -> Any:
+    """The `ExportData` of the store `OUT/store` (opened read-only); `graph`: its events if already read."""
     from kg.export.read import read_export_data
     from kg.store import open_store
 
-    return read_export_data(open_store(Path(out)))
+    return read_export_data(open_store(Path(out)), graph)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -4,27 +4,34 @@ Every writer (Neo4j, GEXF, GraphML, the facts table) takes an `ExportData`,
 so a test can hand one a graph built by hand, with text the extractor never
 produces (line breaks inside a sentence), and check it survives.
 Values are kept as the store has them: dates as their lexical form
-("2024-03", "2024-03-05"), a stated value as its decimal text.
+("2024-03", "2024-03-05"), a stated value as its decimal text. `Actor`,
+`Document` and `Sentence` are the shared read's own (`kg.graph_reader`),
+written as read; the rest is shaped for the exports in `read.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.graph_reader.model import Actor, Document, Sentence
+
+__all__ = [
+    "MODALITIES",
+    "RELATIONS",
+    "Actor",
+    "Document",
+    "Event",
+    "ExportData",
+    "Fact",
+    "Flow",
+    "Item",
+    "Sentence",
+    "Supplies",
+]
+
 # The relation classes of the ontology, as lower-case keys (kg:Production -> "production", as the HTML says).
 RELATIONS = ("supply", "purchase", "production", "use", "request")
 MODALITIES = ("asserted", "reported", "hypothetical", "planned", "negated")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A party to an event: its IRI, English and French names, Wikidata id and kind (most specific class)."""
-
-    iri: str
-    name: str
-    name_fr: str | None = None
-    qid: str | None = None
-    kind: str = "Actor"
 
 
 @dataclass(frozen=True)
@@ -35,29 +42,6 @@ class Item:
     name: str
     name_fr: str | None = None
     category: str = "other"
-
-
-@dataclass(frozen=True)
-class Document:
-    """A source article."""
-
-    iri: str
-    id: str
-    date: str | None = None
-    url: str | None = None
-    title: str | None = None
-    n_events: int = 0
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """The evidence of events: a sentence of a document with its character offsets."""
-
-    iri: str
-    text: str
-    document: str
-    start: int | None = None
-    end: int | None = None
 
 
 @dataclass(frozen=True)

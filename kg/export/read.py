@@ -1,7 +1,7 @@
-"""The store -> `ExportData`: a few whole-graph SPARQL queries (`kg/export/queries/*.rq`) joined in Python.
+"""The store -> `ExportData`: the shared read of the events (`kg.graph_reader`) and a few whole-graph SPARQL
+queries of the exports' own (`kg/export/queries/*.rq`: vocabulary, facts, summaries), joined in Python.
 
-One query per kind of thing (events, parties, item flows, documents, actors,
-vocabulary, summaries, facts) keeps each a plain scan Oxigraph plans well;
+One query per kind of thing keeps each a plain scan Oxigraph plans well;
 joining them by IRI here costs one dictionary lookup per row. The store is
 only read: exports see the built graph, nothing else.
 """
@@ -13,67 +13,55 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.export.model import Actor, Document, Event, ExportData, Fact, Flow, Item, Sentence, Supplies
+from kg.export.model import Event, ExportData, Fact, Flow, Item, Supplies
+from kg.graph_reader import GraphEvents, StoredFlow, read_graph_events
+from kg.graph_reader.read import UNLABELLED, integer
 from kg.query import local_name, select_rows
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-KG_NS = "https://w3id.org/kg-arms/ontology#"
-WIKIDATA_NS = "http://www.wikidata.org/entity/"
-_ACTOR_CLASS = KG_NS + "Actor"
-# Shown when an actor or item has no label at all (does not happen with the project's vocabularies).
-_UNLABELLED = "(unlabelled)"
 
 
-def read_export_data(store: Any) -> ExportData:
+def read_export_data(store: Any, graph: GraphEvents | None = None) -> ExportData:
     """Everything the exports write, read from an Oxigraph store (read-only is enough).
+
+    `graph` is the shared read of the store's events (`read_graph_events`), read here when not given: `kg build`
+    reads it once for the explorer and the exports.
 
     Raises:
         StoreError: a query fails on the store.
     """
-    concepts = _read_concepts(store)
-    documents = _read_documents(store)
-    flows, items = _read_flows(store, concepts)
-    parties: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supplier": set(), "recipient": set()})
-    for row in _select(store, "parties"):
-        parties[row["event"]][row["role"]].add(row["actor"])
-    sentences: dict[str, Sentence] = {}
-    events: dict[str, Event] = {}
-    for row in _select(store, "events"):
-        iri, doc = row["event"], row["doc"]
-        documents.setdefault(doc, Document(doc, local_name(doc)))
-        sentence = row["sentence"]
-        sentences.setdefault(
-            sentence, Sentence(sentence, row["text"], doc, _integer(row.get("start")), _integer(row.get("end")))
+    if graph is None:
+        graph = read_graph_events(store)
+    flows, items = _flows_and_items(graph.flows, _read_concepts(store))
+    events = [
+        Event(
+            iri=event.iri,
+            relation=event.relation,
+            modality=event.modality,
+            document=event.document,
+            sentence=event.sentence,
+            rule=event.rule,
+            date=event.date,
+            trigger=event.trigger,
+            source=event.source,
+            value=event.value,
+            currency=event.currency,
+            implicit=event.implicit,
+            suppliers=event.suppliers,
+            recipients=event.recipients,
+            flows=flows.get(event.iri, ()),
         )
-        roles = parties.get(iri, {"supplier": set(), "recipient": set()})
-        events[iri] = Event(
-            iri=iri,
-            relation=local_name(row["class"]).lower(),
-            modality=local_name(row["modality"]),
-            document=doc,
-            sentence=sentence,
-            rule=row.get("rule") or "",
-            date=row.get("date"),
-            trigger=row.get("trigger"),
-            source=row.get("source"),
-            value=row.get("value"),
-            currency=row.get("currency"),
-            implicit=row.get("implicit") == "true",
-            suppliers=tuple(sorted(roles["supplier"])),
-            recipients=tuple(sorted(roles["recipient"])),
-            flows=tuple(flows.get(iri, ())),
-        )
-    ordered = sorted(
-        events.values(),
-        key=lambda e: (e.date or "", documents[e.document].id, sentences[e.sentence].start or 0, e.iri),
-    )
+        for event in graph.events.values()
+    ]
+    documents, sentences = graph.documents, graph.sentences
+    events.sort(key=lambda e: (e.date or "", documents[e.document].id, sentences[e.sentence].start or 0, e.iri))
     facts = _read_facts(store)
     return ExportData(
-        actors=_read_actors(store),
+        actors=dict(graph.actors),
         items=dict(sorted(items.items())),
         documents=dict(sorted(documents.items())),
         sentences=dict(sorted(sentences.items())),
-        events=ordered,
+        events=events,
         supplies=_read_supplies(store, facts),
         facts=facts,
     )
@@ -91,94 +79,34 @@ def _read_concepts(store: Any) -> dict[str, dict[str, Any]]:
     return concepts
 
 
-def _read_documents(store: Any) -> dict[str, Document]:
-    return {
-        row["doc"]: Document(
-            row["doc"],
-            row.get("id") or local_name(row["doc"]),
-            row.get("date"),
-            row.get("url"),
-            row.get("title"),
-            _integer(row.get("eventCount")) or 0,
-        )
-        for row in _select(store, "documents")
-    }
-
-
-def _read_flows(store: Any, concepts: dict[str, dict[str, Any]]) -> tuple[dict[str, list[Flow]], dict[str, Item]]:
+def _flows_and_items(
+    stored: dict[str, tuple[StoredFlow, ...]], concepts: dict[str, dict[str, Any]]
+) -> tuple[dict[str, tuple[Flow, ...]], dict[str, Item]]:
     """Item flows per event, and the items they move: the item type, else the category itself."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in _select(store, "flows"):
-        entry = rows.setdefault((row["event"], row["flow"]), {**row, "texts": []})
-        text = row.get("quantityText")
-        if text is not None and text not in entry["texts"]:
-            entry["texts"].append(text)
-    flows: dict[str, list[Flow]] = defaultdict(list)
+    flows: dict[str, tuple[Flow, ...]] = {}
     items: dict[str, Item] = {}
-    for (event, flow), row in sorted(rows.items()):
-        category = local_name(row["category"])
-        item = row.get("itemType") or row["category"]
-        if item not in items:
-            names = concepts.get(item, {})
-            name = names.get("en") or names.get("") or row.get("label") or category or _UNLABELLED
-            items[item] = Item(item, name, names.get("fr"), names.get("category") or category)
-        flows[event].append(
-            Flow(
-                iri=flow,
-                item=item,
-                label=row.get("label") or items[item].name,
-                category=category,
-                quantity=_integer(row.get("quantity")),
-                quantity_text=tuple(sorted(row["texts"])),
-                item_type=row.get("itemType"),
+    for event in sorted(stored):
+        found = []
+        for flow in stored[event]:
+            category = local_name(flow.category)
+            item = flow.item_type or flow.category
+            if item not in items:
+                names = concepts.get(item, {})
+                name = names.get("en") or names.get("") or flow.label or category or UNLABELLED
+                items[item] = Item(item, name, names.get("fr"), names.get("category") or category)
+            found.append(
+                Flow(
+                    iri=flow.iri,
+                    item=item,
+                    label=flow.label or items[item].name,
+                    category=category,
+                    quantity=integer(flow.quantity),
+                    quantity_text=tuple(sorted(flow.quantity_texts)),
+                    item_type=flow.item_type,
+                )
             )
-        )
+        flows[event] = tuple(found)
     return flows, items
-
-
-def _read_actors(store: Any) -> dict[str, Actor]:
-    """Each party with its names, Wikidata id and most specific actor class (deepest under kg:Actor)."""
-    depth = _kind_depths(store)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    types: dict[str, set[str]] = defaultdict(set)
-    qids: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "actors", tagged=("value",)):
-        actor, (value, language) = row["actor"], row["value"]
-        if row["property"] == "type":
-            types[actor].add(value)
-        elif row["property"] == "sameAs":
-            if value.startswith(WIKIDATA_NS):
-                qids[actor].add(value[len(WIKIDATA_NS) :])
-        else:
-            labels[actor].setdefault(language or "", value)
-    actors = {}
-    for iri in sorted(set(labels) | set(types)):
-        names = labels.get(iri, {})
-        known = [t for t in types.get(iri, ()) if t in depth]
-        kind = max(known, key=lambda t: (depth[t], t)) if known else _ACTOR_CLASS
-        actors[iri] = Actor(
-            iri=iri,
-            name=names.get("en") or names.get("") or names.get("fr") or _UNLABELLED,
-            name_fr=names.get("fr"),
-            qid=min(qids[iri], key=lambda q: (len(q), q)) if qids.get(iri) else None,
-            kind=local_name(kind),
-        )
-    return actors
-
-
-def _kind_depths(store: Any) -> dict[str, int]:
-    """How deep each actor class sits under kg:Actor (kg:Actor is 0), the HTML explorer's notion of kind."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "kinds"):
-        parents.setdefault(row["kind"], set())
-        if row.get("parent"):
-            parents[row["kind"]].add(row["parent"])
-
-    def depth_of(kind: str, seen: frozenset[str] = frozenset()) -> int:
-        above = [p for p in parents.get(kind, ()) if p in parents and p not in seen]
-        return 1 + max((depth_of(p, seen | {kind}) for p in above), default=-1)
-
-    return {kind: depth_of(kind) for kind in parents}
 
 
 def _read_facts(store: Any) -> list[Fact]:
@@ -190,8 +118,8 @@ def _read_facts(store: Any) -> list[Fact]:
             iri=row["fact"],
             relation=local_name(row["class"]).lower(),
             modality=local_name(row["modality"]),
-            n_sources=_integer(row["sources"]) or 0,
-            n_mentions=_integer(row["mentions"]) or 0,
+            n_sources=integer(row["sources"]) or 0,
+            n_mentions=integer(row["mentions"]) or 0,
             supplier=row.get("supplier"),
             recipient=row.get("recipient"),
             item=row.get("itemType"),
@@ -225,9 +153,9 @@ def _read_supplies(store: Any, facts: list[Fact]) -> list[Supplies]:
                 relations=tuple(sorted(found["relation"])),
                 modalities=tuple(sorted(found["modality"])),
                 categories=tuple(sorted(categories.get(pair, ()))),
-                n_events=_integer(row["events"]) or 0,
-                n_sources=_integer(row["sources"]) or 0,
-                n_facts=_integer(row["facts"]) or 0,
+                n_events=integer(row["events"]) or 0,
+                n_sources=integer(row["sources"]) or 0,
+                n_facts=integer(row["facts"]) or 0,
                 first=row.get("first"),
                 last=row.get("last"),
             )
@@ -238,7 +166,3 @@ def _read_supplies(store: Any, facts: list[Fact]) -> list[Supplies]:
 def _select(store: Any, name: str, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
     """Rows of `queries/<name>.rq` (see kg.query.select_rows)."""
     return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged)
-
-
-def _integer(value: str | None) -> int | None:
-    return None if value is None else int(value)

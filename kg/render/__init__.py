@@ -4,7 +4,8 @@
     html = render_html(data)                 # plain data -> the page's text
 
 The renderer takes only plain data, so benchmarks and tests can feed it a
-graph of any size without building RDF.
+graph of any size without building RDF. The events come from the read the
+exports share (`kg.graph_reader`): `read_explorer_data(store, graph)` reuses one.
 """
 
 from __future__ import annotations
