@@ -23,7 +23,8 @@ measured in the same run, on the same texts, so the machine's speed cancels out:
 - incremental: a clean `kg build` of `--articles` articles, then one article is
   changed and `kg build` run again; the ratio of the two wall times (both with
   the default `--jobs`, and the clean one also with `--jobs 1`); the rebuilt
-  output is checked to be byte-identical to a clean build of the changed corpus.
+  output is checked to be byte-identical to a clean build of the changed corpus, and the time of each
+  step of both builds is printed (what `kg -v build` logs).
 
 Figures go to stdout, progress to stderr.
 """
@@ -113,8 +114,13 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+# What was last logged on stderr by a `kg` run (its "time:" line with -v).
+LAST_LOG: list[str] = []
+
+
 def run_kg(args: list[str], label: str) -> tuple[float, int]:
-    """Run `kg ARGS`; returns (wall seconds, peak RSS of the process tree in bytes, sampled every 0.2 s)."""
+    """Run `kg ARGS`; returns (wall seconds, peak RSS of the process tree in bytes, sampled every 0.2 s).
+    Its stderr is kept in LAST_LOG."""
     note(f"{label}: kg {' '.join(args)}")
     start = time.perf_counter()
     process = subprocess.Popen([*KG, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -133,6 +139,7 @@ def run_kg(args: list[str], label: str) -> tuple[float, int]:
     done.set()
     watcher.join()
     elapsed = time.perf_counter() - start
+    LAST_LOG[:] = errors.splitlines()
     if process.returncode != 0:
         raise SystemExit(f"kg {' '.join(args)} failed ({process.returncode}): {errors.strip()[-2000:]}")
     return elapsed, peak
@@ -169,14 +176,16 @@ def rss(count: int, seed: int, work: Path) -> None:
 def incremental(corpus: Path, work: Path) -> None:
     out, clean_out = work / "incremental", work / "incremental-clean"
     clean_one, _ = run_kg(["build", str(corpus), "-o", str(work / "clean-jobs-1"), "--jobs", "1"], "incremental")
-    clean, _ = run_kg(["build", str(corpus), "-o", str(out)], "incremental")
+    clean, _ = run_kg(["-v", "build", str(corpus), "-o", str(out)], "incremental")
+    clean_steps = _steps()
     lines = corpus.read_text(encoding="utf-8").splitlines()
     record = json.loads(lines[len(lines) // 2])
     record["text"] = record["text"].replace(".", " selon des sources militaires.", 1)
     lines[len(lines) // 2] = json.dumps(record, ensure_ascii=False)
     changed = work / "changed.jsonl"
     changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    again, _ = run_kg(["build", str(changed), "-o", str(out)], "incremental")
+    again, _ = run_kg(["-v", "build", str(changed), "-o", str(out)], "incremental")
+    again_steps = _steps()
     run_kg(["build", str(changed), "-o", str(clean_out)], "incremental")
     identical = all(
         (out / p.relative_to(clean_out)).read_bytes() == p.read_bytes()
@@ -190,6 +199,13 @@ def incremental(corpus: Path, work: Path) -> None:
     print(f"  ratio (clean, same --jobs)  {clean / again:7.1f}  (target ≥ 20)")
     print(f"  ratio (clean --jobs 1)      {clean_one / again:7.1f}")
     print(f"  outputs identical to a clean build of the changed corpus: {identical}")
+    print(f"  where the time goes, clean:        {clean_steps}")
+    print(f"  where the time goes, incremental:  {again_steps}")
+
+
+def _steps() -> str:
+    """The step times `kg -v build` logged last (kg.build.BuildReport.seconds)."""
+    return next((line.split("time: ", 1)[1] for line in LAST_LOG if "time: " in line), "(not logged)")
 
 
 def main() -> None:

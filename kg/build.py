@@ -17,9 +17,10 @@ Everything is written into a staging folder that replaces OUT whole
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, closing, nullcontext
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,19 @@ class BuildReport(Report):
     extracted: int = 0
     reused: int = 0
     removed: int = 0
+    # Wall seconds of each step, in order, and the total: where a build's time goes (logged with -v, printed by
+    # benchmarks/scale_bench.py). "documents" is extracting the changed ones (loading the model) and reading
+    # back the others.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        """Add the wall time of the block to `seconds[step]`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[step] = self.seconds.get(step, 0.0) + time.perf_counter() - start
 
 
 def _no_progress(total: int, label: str) -> AbstractContextManager[None]:
@@ -122,16 +136,18 @@ def build(
     from kg.rdf.support import FactKey, Support
     from kg.rdf.trig import graph_block, write_trig_blocks
 
+    started = time.perf_counter()
     paths = list(paths)
     report = BuildReport()
-    articles = read_articles(paths, report)
-    if not articles:
-        raise KgError("no readable article in " + ", ".join(paths))
-    out = Path(out)
-    ontology = ontology_dir()
-    fingerprint = pipeline_fingerprint(ontology)
-    cache = None if full else load_cache(out, fingerprint)
-    plan = Plan.make(articles, cache)
+    with report.timed("sources"):
+        articles = read_articles(paths, report)
+        if not articles:
+            raise KgError("no readable article in " + ", ".join(paths))
+        out = Path(out)
+        ontology = ontology_dir()
+        fingerprint = pipeline_fingerprint(ontology)
+        cache = None if full else load_cache(out, fingerprint)
+        plan = Plan.make(articles, cache)
     report.extracted, report.reused, report.removed = len(plan.to_extract), len(plan.reused), len(plan.removed)
     log.info(
         "%d documents: %d to extract, %d unchanged, %d removed since the last build",
@@ -145,7 +161,11 @@ def build(
     blocks: list[TrigBlock] = []
     changed: list[TrigBlock] = []
     with staged_output(out) as stage:
-        with progress(len(plan.to_extract), "extracting") as advance, ResultsWriter(stage, fingerprint) as writer:
+        with (
+            report.timed("documents"),
+            progress(len(plan.to_extract), "extracting") as advance,
+            ResultsWriter(stage, fingerprint) as writer,
+        ):
             extracted = extract_documents(plan.to_extract, jobs=jobs, dask=dask, extractor=extractor, advance=advance)
             # Closed as soon as the last document is in: the workers and their models go before the store is built.
             with closing(extracted):
@@ -157,19 +177,21 @@ def build(
                     blocks.append(result.block)
                     if result.id not in plan.reused:
                         changed.append(result.block)
-        fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
-        del support
-        trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
-        del blocks
-        if cache is not None and (out / STORE_DIRNAME).is_dir():
-            replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
-            replaced += [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]
-            update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
-        else:
-            load_store(trig, stage, ontology)
+        with report.timed("facts and graph.trig"):
+            fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
+            del support
+            trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
+            del blocks
+        with report.timed("store"):
+            if cache is not None and (out / STORE_DIRNAME).is_dir():
+                replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
+                replaced += [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]
+                update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
+            else:
+                load_store(trig, stage, ontology)
         # The RDF exports stream from the store in a second process while this one renders the explorer
         # and writes the other exports: all of them only read the finished store.
-        with side_process(jobs > 1) as submit:
+        with report.timed("explorer and exports"), side_process(jobs > 1) as submit:
             rdf = [submit(export, fmt, stage) for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
             # The explorer and the exports share one read of the store's events, parties, flows and actors.
             graph = read_graph_events(open_store(stage))
@@ -185,4 +207,6 @@ def build(
         out,
         len(exports),
     )
+    report.seconds["total"] = time.perf_counter() - started
+    log.info("time: %s", ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items()))
     return report

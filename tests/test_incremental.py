@@ -88,6 +88,11 @@ def test_unchanged_corpus_extracts_nothing_and_writes_the_same_bytes(first_build
     report = build([str(corpus)], out, extractor=extractor)
     assert (report.extracted, report.reused) == (0, 4)
     assert _files(out) == before
+    # Where the time went, step by step, adding up to no more than the whole.
+    steps = ["sources", "documents", "facts and graph.trig", "store", "explorer and exports", "total"]
+    assert list(report.seconds) == steps
+    assert all(seconds > 0 for seconds in report.seconds.values())
+    assert sum(report.seconds[step] for step in steps[:-1]) <= report.seconds["total"]
 
 
 def test_deleted_source_takes_its_facts_with_it(first_build, tmp_path, extractor):
