@@ -210,10 +210,36 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# Libraries kg drives that log on their own through the root logger: Dask's scheduler announces every worker
+# at INFO (its loggers are set to INFO when it is imported, after kg set up logging), and a cluster shut down
+# while a connection is still sending logs a traceback. kg reports what goes wrong there itself, in one line.
+DEPENDENCY_LOGGERS = ("distributed", "tornado", "bokeh", "asyncio")
+
+
+class DependencyLogFilter(logging.Filter):
+    """Lets kg's own records through; of the libraries', only warnings and errors, with -v, and on one line."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".", 1)[0] not in DEPENDENCY_LOGGERS:
+            return True
+        if not self.verbose or record.levelno < logging.WARNING:
+            return False
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.msg, record.args = " ".join(record.getMessage().split()), None
+        return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.addFilter(DependencyLogFilter(args.verbose))
+    # A no-op when logging is set up already (kg.cli.main called by a program that did).
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="kg: %(message)s", stream=sys.stderr
+        level=logging.INFO if args.verbose else logging.WARNING, format="kg: %(message)s", handlers=[stderr]
     )
     try:
         return int(args.func(args))

@@ -159,3 +159,28 @@ def test_cli_seed_transfers_f1_meets_the_bar(tmp_path: Path):
     )
     transfers = json.loads(score.stdout)["results"][0]
     assert transfers["f1"] >= 0.75, transfers
+
+
+def test_libraries_logging_is_quiet_and_one_line():
+    """Dask's chatter never reaches kg's stderr without -v; with -v its warnings and errors do, on one line."""
+    import logging
+
+    from kg.cli import DependencyLogFilter
+
+    def record(name: str, level: int, message: str, exc: bool = False) -> logging.LogRecord:
+        try:
+            raise OSError("stream closed")
+        except OSError:
+            exc_info = sys.exc_info() if exc else None
+        return logging.LogRecord(name, level, __file__, 1, message, None, exc_info)
+
+    quiet, verbose = DependencyLogFilter(False), DependencyLogFilter(True)
+    kg_info = record("kg.build", logging.INFO, "5 documents")
+    assert quiet.filter(kg_info) and verbose.filter(kg_info)
+    chatter = record("distributed.scheduler", logging.INFO, "State start")
+    assert not quiet.filter(chatter) and not verbose.filter(chatter)
+    cut = record("distributed.batched", logging.ERROR, "Error in batched write\n  to tcp://127.0.0.1:1", exc=True)
+    assert not quiet.filter(cut)
+    assert verbose.filter(cut)
+    line = logging.Formatter("kg: %(message)s").format(cut)
+    assert line == "kg: Error in batched write to tcp://127.0.0.1:1"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.graph_reader.model import Actor, Document, Sentence
+from kg.graph_reader.model import Actor, Document, Sentence, StoredEvent
 
 __all__ = [
     "MODALITIES",
@@ -58,23 +58,10 @@ class Flow:
 
 
 @dataclass(frozen=True)
-class Event:
-    """One extracted event: relation, modality, parties, items, evidence and what the article adds."""
+class Event(StoredEvent):
+    """One extracted event as the exports write it: the stored event (relation, modality, parties, evidence and
+    what the article adds) with its item flows."""
 
-    iri: str
-    relation: str
-    modality: str
-    document: str
-    sentence: str
-    rule: str = ""
-    date: str | None = None
-    trigger: str | None = None
-    source: str | None = None
-    value: str | None = None
-    currency: str | None = None
-    implicit: bool = False
-    suppliers: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = ()
     flows: tuple[Flow, ...] = ()
 
 

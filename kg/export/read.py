@@ -33,26 +33,7 @@ def read_export_data(store: Any, graph: GraphEvents | None = None) -> ExportData
     if graph is None:
         graph = read_graph_events(store)
     flows, items = _flows_and_items(graph.flows, _read_concepts(store))
-    events = [
-        Event(
-            iri=event.iri,
-            relation=event.relation,
-            modality=event.modality,
-            document=event.document,
-            sentence=event.sentence,
-            rule=event.rule,
-            date=event.date,
-            trigger=event.trigger,
-            source=event.source,
-            value=event.value,
-            currency=event.currency,
-            implicit=event.implicit,
-            suppliers=event.suppliers,
-            recipients=event.recipients,
-            flows=flows.get(event.iri, ()),
-        )
-        for event in graph.events.values()
-    ]
+    events = [Event(**vars(event), flows=flows.get(event.iri, ())) for event in graph.events.values()]
     documents, sentences = graph.documents, graph.sentences
     events.sort(key=lambda e: (e.date or "", documents[e.document].id, sentences[e.sentence].start or 0, e.iri))
     facts = _read_facts(store)
