@@ -220,6 +220,17 @@ def test_group_keeps_its_named_members(extract):
     assert any(a["qid"] is None for a in event["suppliers"])
 
 
+@pytest.mark.parametrize(
+    ("text", "supplier"),
+    [("La Norvège a livré à l'Ukraine les chars promis.", "Q20"), ("La Pologne a livré à l'Ukraine les chars.", "Q36")],
+)
+def test_object_after_the_recipient_is_the_verbs_object(extract, text, supplier):
+    """The parser hangs « les chars » on « l'Ukraine » as an nmod without preposition: it is the object."""
+    event = _one(extract(text))
+    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({supplier}, {"Q212"})
+    assert [i["category"] for i in event["items"]] == ["armoured_vehicle"]
+
+
 def test_group_with_dont_and_funding(extract):
     event = _one(extract("L'armée ukrainienne a été financée par douze pays, dont l'Espagne et le Canada."))
     assert {"Q29", "Q16"} <= _qids(event["suppliers"])

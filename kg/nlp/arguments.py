@@ -162,6 +162,8 @@ class ArgumentFinder:
             marker = self.marker(child) if child.dep_ == "conj" else ""
             if marker and self._ruled_out(child):
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
+        if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
+            out.extend(self._object_after_complement(node, out))
         if node.pos_ in ("VERB", "AUX"):
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
             # object with the verb; a nominal conjunct without a subject of its own is an object.
@@ -171,6 +173,25 @@ class ArgumentFinder:
                     and child.pos_ == "NOUN"
                     and not self.is_clause(child)
                     and not self.marker(child)
+                ):
+                    out.extend(self._with_conjuncts(Argument(child, "obj", "")))
+        return out
+
+    def _object_after_complement(self, verb: Token, arguments: list[Argument]) -> list[Argument]:
+        """« a livré à l'Ukraine les chars promis »: a determined noun phrase after a prepositional complement of
+        a verb without an object is that verb's object. The parser hangs it on the complement as an `nmod`,
+        which a French noun only takes with a preposition: one without any is a misplaced argument."""
+        out: list[Argument] = []
+        for arg in arguments:
+            if not arg.marker or arg.token.head != verb or arg.token.pos_ not in NOMINAL:
+                continue
+            for child in arg.token.children:
+                if (
+                    child.dep_ == "nmod"
+                    and child.pos_ == "NOUN"
+                    and child.i > arg.token.i
+                    and not self.marker(child)
+                    and any(c.dep_ == "det" for c in child.children)
                 ):
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
