@@ -38,10 +38,12 @@ _OTHER_SIDE = {"suppliers": "recipients", "recipients": "suppliers"}
 
 @dataclass(frozen=True)
 class Placed:
-    """An event with the index of its sentence in the article."""
+    """An event with the index of its sentence in the article, and the depth of its trigger in the sentence's
+    tree (0 for the main verb): of two events that make one statement, the shallower speaks for it."""
 
     sentence: int
     event: Event
+    depth: int = 0
 
 
 def _same_kind(one: Event, other: Event) -> bool:
@@ -66,22 +68,33 @@ def statement_key(event: Event) -> tuple[object, ...]:
     )
 
 
-def merge_statements(events: Iterable[Event]) -> list[Event]:
-    """One event per statement of a sentence: the first, holding the trigger words of the others.
+def merge_statements(events: Iterable[tuple[Event, int]]) -> list[tuple[Event, int]]:
+    """One event per statement of a sentence, in the place of its first. `events` come with the depth of their
+    trigger in the sentence's tree; of those making one statement, the shallowest (the first on a tie) is kept,
+    holding the trigger words of the others, with its depth.
 
     « les blindés promis à l'Ukraine seront livrés » is one transfer that two verbs fire; kept twice it would
     count as two mentions of a fact, and the graph (whose event IRIs hash exactly these fields) would merge
-    the two into one node with two triggers while events.jsonl listed two events.
+    the two into one node with two triggers while events.jsonl listed two events. The clause's own verb
+    (« ont été livrés », asserted) says more of the transfer than a participle describing its items
+    (« promis », planned), hence the shallowest.
     """
-    merged: dict[tuple[object, ...], Event] = {}
-    for event in events:
+    out: list[tuple[Event, int]] = []
+    slot: dict[tuple[object, ...], int] = {}
+    for event, depth in events:
         key = statement_key(event)
-        first = merged.get(key)
-        if first is None:
-            merged[key] = event
-        elif not set(event.trigger) <= set(first.trigger):
-            merged[key] = replace(first, trigger=tuple(sorted(set(first.trigger) | set(event.trigger))))
-    return list(merged.values())
+        if key not in slot:
+            slot[key] = len(out)
+            out.append((event, depth))
+            continue
+        kept, kept_depth = out[slot[key]]
+        triggers = set(kept.trigger) | set(event.trigger)
+        if depth < kept_depth:
+            kept, kept_depth = event, depth
+        if triggers != set(kept.trigger):
+            kept = replace(kept, trigger=tuple(sorted(triggers)))
+        out[slot[key]] = (kept, kept_depth)
+    return out
 
 
 class DiscourseContext:
@@ -107,7 +120,7 @@ class DiscourseContext:
             if event.relation == "use" and not event.recipients:
                 user = self._user(event, item, placed[:index])
                 if user is not None:
-                    out.append(Placed(item.sentence, user))
+                    out.append(Placed(item.sentence, user, item.depth))
                 continue
             if id(item) not in position:
                 out.append(item)
@@ -123,14 +136,16 @@ class DiscourseContext:
                 completed = self._fill_both(event, k, stated)
             if completed is None:
                 continue
-            stated[k] = Placed(item.sentence, completed)
+            stated[k] = Placed(item.sentence, completed, item.depth)
             out.append(stated[k])
         # Completion can make two events of a sentence one statement (a passive without its agent takes
         # the agent its neighbour states): merged, sentence by sentence, as extraction merges them.
-        by_sentence: dict[int, list[Event]] = {}
+        by_sentence: dict[int, list[Placed]] = {}
         for done in out:
-            by_sentence.setdefault(done.sentence, []).append(done.event)
-        return [event for events in by_sentence.values() for event in merge_statements(events)]
+            by_sentence.setdefault(done.sentence, []).append(done)
+        return [
+            event for group in by_sentence.values() for event, _ in merge_statements((p.event, p.depth) for p in group)
+        ]
 
     def _fill(self, event: Event, k: int, stated: list[Placed], side: str, receivers: list[Placed]) -> Event:
         here = stated[k].sentence

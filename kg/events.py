@@ -105,8 +105,8 @@ class Extractor:
                 mentions = self.mentions.find(doc)
                 matches = self._matches(doc)
             self._remember_actors(sentence, mentions)
-            for event in self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, [])):
-                placed.append(Placed(self.coreference.sentence, event))
+            for event, depth in self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, [])):
+                placed.append(Placed(self.coreference.sentence, event, depth))
             self._remember_pronoun_subjects(sentence, mentions)
             self.coreference.next_sentence()
         yield from self._discourse.complete(placed)
@@ -150,7 +150,9 @@ class Extractor:
 
     def extract_sentence(
         self, sentence: Sentence, mentions: dict[int, Mention], matches: list[tuple[str, dict[str, int]]]
-    ) -> list[Event]:
+    ) -> list[tuple[Event, int]]:
+        """The events of one sentence, each with the depth of its trigger in the tree (0: the root), one per
+        statement (`merge_statements`)."""
         events: list[tuple[int, Event]] = []
         claimed: set[int] = set()
         if not matches:
@@ -180,7 +182,9 @@ class Extractor:
             if asker is not None
         }
         return merge_statements(
-            [e for trigger_i, e in events if not (self.rules[e.rule].relation == "request" and trigger_i in absorbed)]
+            (e, len(list(doc[i].ancestors)))
+            for i, e in events
+            if not (self.rules[e.rule].relation == "request" and i in absorbed)
         )
 
     def _fill_roles(

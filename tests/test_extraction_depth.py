@@ -353,6 +353,22 @@ def test_two_verbs_of_one_completed_transfer_make_one_event(extract):
     assert [text[start:end] for start, end in events[1]["trigger"]] == ["promis", "livrés"]
 
 
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Les chars promis à l'Ukraine par la Pologne ont été livrés.", "asserted"),
+        ("Les chars promis à l'Ukraine par la Pologne n'ont pas été livrés.", "negated"),
+        ("Les chars promis à l'Ukraine par la Pologne seront livrés en mars.", "planned"),
+    ],
+)
+def test_one_statement_takes_the_modality_of_the_clause_verb(extract, text, modality):
+    """« promis » only describes the tanks; whether they came is the main verb's to say."""
+    event = _one(extract(text))
+    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({"Q36"}, {"Q212"})
+    assert event["modality"] == modality
+    assert [text[start:end] for start, end in event["trigger"]] == ["promis", "livrés"]
+
+
 def test_no_party_and_nothing_before_is_dropped(extract):
     assert _transfers(extract("Les livraisons d'obus sont attendues en mars.")) == []
 
