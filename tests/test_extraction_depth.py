@@ -43,6 +43,9 @@ def _one(events: list[dict], relation: str = "supply") -> dict:
         ("Selon Reuters, la Norvège est prête à livrer des obus à l'Ukraine.", "planned"),
         ("Des obus doivent être livrés à l'Ukraine par la Norvège.", "planned"),
         ("La Norvège a promis à l'Ukraine des obus.", "planned"),
+        ("L'objectif de la Norvège est de livrer des obus à l'Ukraine.", "planned"),
+        ("Notre priorité est de fournir des obus à l'Ukraine.", "planned"),
+        ("Le but des livraisons d'obus à l'Ukraine est d'aider son armée.", "asserted"),
         ("La Norvège ne livrera pas d'obus à l'Ukraine.", "negated"),
         ("La Norvège a refusé de livrer des obus à l'Ukraine.", "negated"),
         ("La Norvège a démenti avoir livré des obus à l'Ukraine.", "negated"),
@@ -229,6 +232,20 @@ def test_object_after_the_recipient_is_the_verbs_object(extract, text, supplier)
     event = _one(extract(text))
     assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({supplier}, {"Q212"})
     assert [i["category"] for i in event["items"]] == ["armoured_vehicle"]
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier"),
+    [
+        ("L'objectif de la Norvège est de livrer des obus à l'Ukraine.", "Q20"),
+        ("La priorité de l'Union européenne est de fournir des munitions à l'Ukraine.", "Q458"),
+    ],
+)
+def test_an_aims_holder_is_who_acts(extract, text, supplier):
+    """The infinitive after « l'objectif … est de » is done by the aim's holder, and is planned."""
+    event = _one(extract(text))
+    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({supplier}, {"Q212"})
+    assert event["modality"] == "planned"
 
 
 def test_group_with_dont_and_funding(extract):

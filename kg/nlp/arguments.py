@@ -53,6 +53,7 @@ class Grammar:
         self.contrast_words = set(data["contrast_words"])
         self.agent_markers = set(data["agent_markers"])
         self.control_verbs = set(data["control_verbs"])
+        self.aim_nouns = set(data["aim_nouns"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
         self.marker_stopwords = set(data["marker_stopwords"])
@@ -330,7 +331,11 @@ class ArgumentFinder:
                 ]
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
-            return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+            inherited = self.subject_of(head, depth + 1)
+            if not inherited and head.lemma_ == "être" and head.head.lemma_.lower() in self.g.aim_nouns:
+                # The parser's other reading of « l'objectif de la Norvège est de livrer »: « est » hung on the noun.
+                inherited = [Argument(head.head, "nsubj", "")]
+            return [Argument(a.token, "nsubj", "") for a in self._aim_holders(inherited)]
         if (
             dep == "acl"
             and verb.morph.get("VerbForm") == ["Inf"]
@@ -352,6 +357,19 @@ class ArgumentFinder:
             # subject of the verb it modifies.
             return self.subject_of(head, depth + 1)
         return []
+
+    def _aim_holders(self, subjects: list[Argument]) -> list[Argument]:
+        """« l'objectif de la Norvège est de livrer »: the subject an infinitive inherits from the copula is an
+        aim noun, whose holder (its « de » complement) is who acts; other subjects are kept as they are."""
+        out: list[Argument] = []
+        for subject in subjects:
+            if subject.token.lemma_.lower() not in self.g.aim_nouns:
+                out.append(subject)
+                continue
+            for child in subject.token.children:
+                if child.dep_ == "nmod" and child.pos_ in NOMINAL and self.marker(child) == "de":
+                    out.extend(self._with_conjuncts(Argument(child, "nsubj", "")))
+        return out
 
     def arguments(self, trigger: Token) -> list[Argument]:
         """All arguments of a trigger, explicit and implicit, relative pronouns resolved."""
