@@ -52,12 +52,12 @@ class Extractor:
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
         self.matcher = compile_rules(rules, nlp.vocab)
-        self.modality = ModalityClassifier()
+        self.grammar = Grammar()
+        self.modality = ModalityClassifier(self.grammar.aim_nouns)
         if "kg_lemma_repair" not in nlp.pipe_names:
             lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs())
             nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": lemmas})
         self.mentions = MentionFinder(nlp, vocabulary)
-        self.grammar = Grammar()
         self.arguments = ArgumentFinder(self.grammar)
         self.coreference = CoreferenceResolver()
         self.attribution = AttributionFinder()

@@ -49,6 +49,8 @@ from kg.model import Article, Event
 from kg.paths import ONTOLOGY_ENV, ontology_dir
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from kg.events import Extractor
 
 log = logging.getLogger("kg.parallel")
@@ -304,15 +306,20 @@ def _died(batch: list[Article], exc: BaseException) -> ParallelError:
     return ParallelError(f"{batch[0].id}{more}: the worker extracting it failed ({_describe(exc)})")
 
 
-def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Article, list[Event]]]:
-    """The batches `work` extracted by at most `jobs` spawned workers, results in order."""
+def _spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned interpreters, each with one BLAS thread and ending with this process."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+
+
+def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Article, list[Event]]]:
+    """The batches `work` extracted by at most `jobs` spawned workers, results in order."""
     workers = min(jobs, len(work))
     ontology = _worker_ontology()
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    pool = _spawn_pool(workers)
     try:
 
         def submit(batch: list[Article]) -> Future[_Outcome]:
@@ -347,11 +354,7 @@ def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
 
         yield run_here
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    pool = _spawn_pool(1)
 
     def submit(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         future = pool.submit(fn, *args)

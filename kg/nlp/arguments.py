@@ -34,6 +34,24 @@ class Argument:
     contrasted: bool = False
 
 
+def aim_noun(infinitive: Token, aims: set[str]) -> Token | None:
+    """The noun of aim whose content `infinitive` is: « l'objectif de la Norvège est de livrer » (the subject of
+    the copula above « de » + infinitive), or the parser's other reading, with « est » hung on the noun.
+
+    The arguments take the infinitive's subject from the aim's holder; the modality calls its act planned.
+    """
+    verb = infinitive.pos_ in ("VERB", "AUX") and "Inf" in infinitive.morph.get("VerbForm")
+    if not verb or not any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "d’") for c in infinitive.children):
+        return None
+    copula = infinitive.head
+    if copula.i == infinitive.i or copula.lemma_.lower() != "être":
+        return None
+    for subject in copula.children:
+        if subject.dep_ == "nsubj" and subject.lemma_.lower() in aims:
+            return subject
+    return copula.head if copula.head.lemma_.lower() in aims else None
+
+
 class Grammar:
     """The grammar data file, as sets for fast look-up."""
 
@@ -331,11 +349,10 @@ class ArgumentFinder:
                 ]
                 if objects:
                     return [Argument(a.token, "nsubj", "") for a in objects]
-            inherited = self.subject_of(head, depth + 1)
-            if not inherited and head.lemma_ == "être" and head.head.lemma_.lower() in self.g.aim_nouns:
-                # The parser's other reading of « l'objectif de la Norvège est de livrer »: « est » hung on the noun.
-                inherited = [Argument(head.head, "nsubj", "")]
-            return [Argument(a.token, "nsubj", "") for a in self._aim_holders(inherited)]
+            aim = aim_noun(verb, self.g.aim_nouns)
+            if aim is not None:
+                return self._holders(aim)
+            return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         if (
             dep == "acl"
             and verb.morph.get("VerbForm") == ["Inf"]
@@ -358,17 +375,12 @@ class ArgumentFinder:
             return self.subject_of(head, depth + 1)
         return []
 
-    def _aim_holders(self, subjects: list[Argument]) -> list[Argument]:
-        """« l'objectif de la Norvège est de livrer »: the subject an infinitive inherits from the copula is an
-        aim noun, whose holder (its « de » complement) is who acts; other subjects are kept as they are."""
+    def _holders(self, aim: Token) -> list[Argument]:
+        """Who holds an aim (« l'objectif de la Norvège »): its « de » complement, the subject of its content."""
         out: list[Argument] = []
-        for subject in subjects:
-            if subject.token.lemma_.lower() not in self.g.aim_nouns:
-                out.append(subject)
-                continue
-            for child in subject.token.children:
-                if child.dep_ == "nmod" and child.pos_ in NOMINAL and self.marker(child) == "de":
-                    out.extend(self._with_conjuncts(Argument(child, "nsubj", "")))
+        for child in aim.children:
+            if child.dep_ == "nmod" and child.pos_ in NOMINAL and self.marker(child) == "de":
+                out.extend(self._with_conjuncts(Argument(child, "nsubj", "")))
         return out
 
     def arguments(self, trigger: Token) -> list[Argument]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
 
+from kg.nlp.arguments import aim_noun
 from kg.nlp.attribution import INCISE_DEPS, is_source_preposition
 from kg.nlp.pipeline import load_data
 
@@ -45,11 +46,12 @@ def _feature(token: Token, name: str) -> set[str]:
 class ModalityClassifier:
     """Reads the cue file once and classifies triggers."""
 
-    def __init__(self) -> None:
+    def __init__(self, aim_nouns: set[str]) -> None:
+        """`aim_nouns`: the grammar's nouns of aim (`Grammar.aim_nouns`), whose content is planned."""
         cues = load_data("modality")
         self.precedence: list[str] = cues["precedence"]
         self.cues = cues
-        self.aim_nouns = set(load_data("grammar")["aim_nouns"])
+        self.aim_nouns = aim_nouns
 
     def verbs(self) -> set[str]:
         """Every governing verb the cues name (their lemmas must survive the lemmatizer)."""
@@ -73,22 +75,6 @@ class ModalityClassifier:
             c.lower_ in ("que", "qu'", "qu’") and c.dep_ in ("advmod", "mark", "fixed") for c in token.subtree
         )
         return not (only_ne and restrictive)
-
-    def _aim_content(self, chain: list[Token]) -> bool:
-        """Whether an infinitive of the chain (« de » + verb) is what an aim noun is: « l'objectif est de
-        livrer » (the noun the copula's subject), or the parser's other reading, with « est » hung on the
-        noun."""
-        aims = self.aim_nouns
-        for lower, upper in zip(chain, chain[1:], strict=False):
-            infinitive = lower.pos_ in ("VERB", "AUX") and "Inf" in lower.morph.get("VerbForm")
-            if not infinitive or not any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "d’") for c in lower.children):
-                continue
-            if upper.lemma_.lower() != "être":
-                continue
-            subjects = [c for c in upper.children if c.dep_ == "nsubj"]
-            if any(s.lemma_.lower() in aims for s in subjects) or upper.head.lemma_.lower() in aims:
-                return True
-        return False
 
     def classify(self, trigger: Token, items: Iterable[Token], sentence: Span) -> str:
         """The modality of the event fired at `trigger` about `items` in `sentence`."""
@@ -135,7 +121,8 @@ class ModalityClassifier:
                 found.add("hypothetical")
             if any(c.lower_ in self._set("hypothetical", "adverbs") for c in token.children if c.dep_ == "advmod"):
                 found.add("hypothetical")
-        if self._aim_content(chain):
+        if any(aim_noun(token, self.aim_nouns) is not None for token in chain):
+            # « l'objectif est de livrer des obus »
             found.add("planned")
         planned_adjectives = self._set("planned", "adjectives")
         if any(c.lower_ in planned_adjectives for c in trigger.children if c.dep_ in ("amod", "acl")):
