@@ -29,6 +29,10 @@ from kg.vocabulary import Vocabulary
 # Relations that end a noun phrase when looking inside it for names and origins.
 NP_BOUNDARIES = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "appos")
 # A `use` with no stated user may still get one from the article (kg.discourse); the rest need their side here.
+# Arguments a party is taken from only when the phrases of the trigger itself named none: the topic of the
+# sentence, and the subject or complement of the verb governing a nominal trigger (« Berlin a approuvé la
+# livraison de chars par la Pologne »: Poland supplies, Berlin only approves).
+FALLBACK_RELATIONS = frozenset({"topic", "gov:nsubj", "gov-recv:nsubj", "gov:obl"})
 REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": None, "request": "recipients"}
 
 
@@ -54,9 +58,9 @@ class Extractor:
         self.matcher = compile_rules(rules, nlp.vocab)
         self.grammar = Grammar()
         self.modality = ModalityClassifier(self.grammar.aim_nouns)
-        if "kg_lemma_repair" not in nlp.pipe_names:
+        if "kg_verb_repair" not in nlp.pipe_names:
             lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs())
-            nlp.add_pipe("kg_lemma_repair", after="lemmatizer", config={"lemmas": lemmas})
+            nlp.add_pipe("kg_verb_repair", after="lemmatizer", config={"lemmas": lemmas})
         self.mentions = MentionFinder(nlp, vocabulary)
         self.arguments = ArgumentFinder(self.grammar)
         self.coreference = CoreferenceResolver()
@@ -141,6 +145,11 @@ class Extractor:
             return False
         if rule.voice == "any":
             return True
+        # « la Russie s'approvisionne en obus », « la Pologne s'est dotée de chars »: with a reflexive pronoun the
+        # subject receives; « se livrer à », « se produire » are other verbs. Active rules leave these alone.
+        reflexive = any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") for c in trigger.children)
+        if reflexive or rule.voice == "reflexive":
+            return reflexive and rule.voice == "reflexive"
         passive = "Pass" in trigger.morph.get("Voice") or any(c.dep_ == "aux:pass" for c in trigger.children)
         if trigger.dep_ == "acl" and trigger.morph.get("VerbForm") == ["Part"]:
             passive = not any(c.dep_ in ("nsubj", "aux:tense") for c in trigger.children)
@@ -217,8 +226,10 @@ class Extractor:
                         continue
                     if slot.markers is not None and arg.marker not in slot.markers:
                         continue
-                    if arg.rel == "topic" and role != "items" and sides[role]:
-                        continue
+                    if arg.rel in FALLBACK_RELATIONS and role != "items" and not arg.contrasted:
+                        # An item's stated origin (« des armes russes ») says more than the governing verb's subject.
+                        if sides[role] or role == "suppliers" and any(f.origin for f in items):
+                            continue
                     if role == "items":
                         if arg.contrasted:
                             continue
@@ -231,9 +242,13 @@ class Extractor:
                         used.update(f.token.i for f in found_items)
                         if found_items:
                             items.extend(found_items)
-                            if any(_within(f.token, arg.token, ("acl",)) for f in found_items):
-                                # Not when the items came from a clause on the argument
-                                # (« demander à ses alliés de livrer des chars »): it is a party.
+                            named = mentions.get(arg.token.i)
+                            if any(_within(f.token, arg.token, ("acl",)) for f in found_items) and not (
+                                named is not None and named.kind == "actor"
+                            ):
+                                # Not when the items came from a clause on the argument (« demander à ses alliés
+                                # de livrer des chars »), nor from a phrase the parser hung on a name (« reçu de
+                                # la Pologne des chars »): it is a party.
                                 used.add(arg.token.i)
                     else:
                         actors = self.resolve_actors(arg.token, mentions)
@@ -427,7 +442,8 @@ class Extractor:
                 found = self._mention_actors(mentions.get(child.i), doc)
                 if found:
                     return found
-        if token.lemma_ in self.coreference.descriptions and depth < 3:
+        lemma = token.lemma_
+        if lemma in self.coreference.descriptions and lemma not in self.coreference.relational and depth < 3:
             for det in token.children:
                 if det.dep_ == "det" and "Yes" in det.morph.get("Poss"):
                     # « son pays », « leur gouvernement »: the possessor itself.

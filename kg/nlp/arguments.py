@@ -64,6 +64,7 @@ class Grammar:
         self.article_after = set(data["article_after"])
         self.locution_heads = set(data["locution_heads"])
         self.quantifier_nouns = set(data["quantifier_nouns"])
+        self.quantity_adverbs = set(data["quantity_adverbs"])
         self.agent_nouns = set(data["agent_nouns"])
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
@@ -172,6 +173,15 @@ class ArgumentFinder:
             if dep == "det" and "Yes" in child.morph.get("Poss"):
                 out.append(Argument(child, "poss", ""))
                 continue
+            if node.pos_ in ("VERB", "AUX") and child.pos_ == "ADV" and child.lower_ in self.g.quantity_adverbs:
+                quantified = self._quantified(child)
+                if quantified:
+                    out.extend(quantified)
+                    continue
+            if dep == "obj" and marker == "de" and child.pos_ == "PROPN":
+                # « a reçu de la Turquie des drones »: a proper name takes no partitive article, so the parser's
+                # object « de la Turquie » is the preposition « de » and its complement.
+                dep = "obl:arg"
             for arg in self._with_conjuncts(Argument(child, dep, marker)):
                 out.append(arg)
                 out.extend(self._lifted(arg.token))
@@ -195,6 +205,25 @@ class ArgumentFinder:
                 ):
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
+
+    def _quantified(self, adverb: Token) -> list[Argument]:
+        """« livrer davantage d'obus à Kiev », « envoyer beaucoup de munitions »: an adverb of quantity stands where
+        the article would, so its « de » noun is the verb's object. The parser makes the noun (and often the next
+        prepositional phrase) the adverb's dependents; they come back as the verb's. Nothing when the adverb has
+        no « de » noun (« ne livre plus », « livre plus vite »)."""
+        out: list[Argument] = []
+        others: list[Argument] = []
+        for child, dep, marker in self.marked(adverb):
+            if child.pos_ not in NOMINAL or child.i < adverb.i or dep in self.g.clause_deps:
+                continue
+            if marker == "de" and not out:
+                # Conjuncts are found with the « de » each repeats (« moins de munitions et de missiles »).
+                for conjunct in self._with_conjuncts(Argument(child, "obj", marker)):
+                    out.append(Argument(conjunct.token, "obj", "", conjunct.contrasted))
+                    out.extend(self._lifted(conjunct.token))
+            elif marker in self.g.lifted_markers:
+                others.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
+        return out + others if out else []
 
     def _object_after_complement(self, verb: Token, arguments: list[Argument]) -> list[Argument]:
         """« a livré à l'Ukraine les chars promis »: a determined noun phrase after a prepositional complement of

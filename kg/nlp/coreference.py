@@ -45,6 +45,7 @@ class CoreferenceResolver:
         self.lookback = lookback if lookback is not None else int(data["lookback_sentences"])
         self.descriptions: dict[str, list[str]] = data["descriptions"]
         self.latter = set(data["latter"])
+        self.relational = set(data["relational"])
         self.definite = set(data["definite_determiners"])
         self.history: list[Antecedent] = []
         self.items: list[tuple[tuple[int, int], Item]] = []

@@ -43,6 +43,15 @@ def _feature(token: Token, name: str) -> set[str]:
     return values
 
 
+def future_stem(lemma: str) -> str | None:
+    """The stem of the future and the conditional of a regular verb: « livrer », « fournir », « vendr(e) »."""
+    if lemma.endswith(("er", "ir")):
+        return lemma
+    if lemma.endswith("re"):
+        return lemma[:-1]
+    return None
+
+
 class ModalityClassifier:
     """Reads the cue file once and classifies triggers."""
 
@@ -57,17 +66,29 @@ class ModalityClassifier:
         """Every governing verb the cues name (their lemmas must survive the lemmatizer)."""
         return {v for m in self.precedence for v in self._set(m, "governors")}
 
+    def _has_form(self, token: Token, tense: str) -> bool:
+        """Whether a verb is written in `tense` (future or conditional: `verb_endings`), whatever its tags say."""
+        if token.pos_ not in ("VERB", "AUX"):
+            return False
+        stem = future_stem(token.lemma_.lower())
+        lower = token.lower_
+        return stem is not None and any(lower == stem + ending for ending in self.cues["verb_endings"][tense])
+
     def _set(self, modality: str, key: str) -> set[str]:
         return set(self.cues.get(modality, {}).get(key, []))
 
     def _negated(self, token: Token) -> bool:
         adverbs = self._set("negated", "adverbs")
+        with_ne = self._set("negated", "adverbs_with_ne")
         negs = [
             c
             for c in token.children
             if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity") or c.lower_ in adverbs)
         ]
         if not negs:
+            return False
+        if all(c.lower_ in with_ne for c in negs):
+            # « a livré plus de chars » is more, not fewer: « plus » negates only with a « ne ».
             return False
         # « ne … que » restricts rather than negates.
         only_ne = all(c.lower_ in ("ne", "n'", "n’") for c in negs)
@@ -96,9 +117,9 @@ class ModalityClassifier:
                 continue
             if negated_here and not (governing and lemma in self._set("reported", "governors")):
                 found.add("negated")
-            if "Cnd" in _feature(token, "Mood"):
+            if "Cnd" in _feature(token, "Mood") or self._has_form(token, "conditional"):
                 found.add("hypothetical" if lemma in self._set("hypothetical", "governors") else "reported")
-            if "Fut" in _feature(token, "Tense"):
+            if "Fut" in _feature(token, "Tense") or self._has_form(token, "future"):
                 found.add("planned")
             # Adjectives govern too: « la Pologne est prête à livrer ».
             if governing and token.pos_ in ("VERB", "AUX", "ADJ"):

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.errors import KgError
 from kg.model import Article
@@ -60,29 +60,49 @@ def sentence_hints(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("kg_lemma_repair", default_config={"lemmas": []})
-def make_lemma_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[Doc], Doc]:
-    """Repair verb lemmas the French lemmatizer leaves as written (« réclame », « tire »).
+@Language.factory("kg_verb_repair", default_config={"lemmas": []})
+def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[Doc], Doc]:
+    """Restore the verbs the rules ask for where the tagger or the lemmatizer missed them.
 
-    Only lemmas the rules ask for are restored: a form whose infinitive in -er
-    is one of `lemmas` gets it (« réclame » → « réclamer », « tirent » → « tirer »).
+    - Lemmas left as written (« réclame », « tire »): a verb form whose infinitive
+      is one of `lemmas` gets it (« réclame » → « réclamer », « tirent » → « tirer »).
+    - Conjugated verbs tagged as nouns (« la Pologne livre des chars »: « livre »,
+      a book; « la Russie s'approvisionne en obus »): a word with a subject, a
+      « ne » or a reflexive pronoun before it, and no determiner, preposition or
+      copula, is a verb in French; it becomes one when its infinitive is one of
+      `lemmas`. The parse around it is kept: it is already a verb's.
     """
     known = frozenset(lemmas)
     # (cut, add) after a final « e », then the -ir verbs of the third group (« dément » → « démentir »).
     endings = (("", "r"), ("s", "r"), ("nt", "r"))
     ir_endings = (("t", "tir"), ("ent", "tir"))
+    nominal_marks = frozenset({"det", "case", "cop"})
+
+    def infinitive(lower: str) -> str | None:
+        candidates = [lower[: len(lower) - len(cut)] + add for cut, add in endings if lower.endswith("e" + cut)]
+        candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ir_endings if lower.endswith(cut)]
+        return next((c for c in candidates if c in known), None)
+
+    def verbal(token: Token) -> bool:
+        if any(c.dep_ in nominal_marks for c in token.children):
+            return False
+        return any(
+            c.dep_ == "nsubj" or c.i < token.i and (c.lower_ in ("ne", "n'", "n’") or "Yes" in c.morph.get("Reflex"))
+            for c in token.children
+        )
 
     def repair(doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
-            if token.lemma_.lower() != lower or token.pos_ != "VERB":
-                continue
-            candidates = [lower[: len(lower) - len(cut)] + add for cut, add in endings if lower.endswith("e" + cut)]
-            candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ir_endings if lower.endswith(cut)]
-            for candidate in candidates:
-                if candidate in known:
-                    token.lemma_ = candidate
-                    break
+            if token.pos_ == "VERB" and token.lemma_.lower() == lower:
+                lemma = infinitive(lower)
+                if lemma is not None:
+                    token.lemma_ = lemma
+            elif token.pos_ == "NOUN" and verbal(token):
+                lemma = infinitive(lower)
+                if lemma is not None:
+                    token.pos_ = "VERB"
+                    token.lemma_ = lemma
         return doc
 
     return repair

@@ -19,7 +19,7 @@ from kg.model import RELATIONS
 
 RULES_DIR = Path(__file__).parent
 ROLES = ("suppliers", "recipients", "items")
-VOICES = ("active", "passive", "any")
+VOICES = ("active", "passive", "reflexive", "any")
 SLOT_KEYS = {"from", "rel", "marker"}
 RULE_KEYS = {"id", "relation", "description", "pattern", "voice", "roles", "examples", "implicit", "implied_item"}
 
