@@ -231,7 +231,8 @@ class Extractor:
                         if sides[role] or role == "suppliers" and any(f.origin for f in items):
                             continue
                     if role == "items":
-                        if arg.contrasted:
+                        if arg.contrasted or arg.rel == "self" and items:
+                            # The trigger names the items only when nothing more specific does.
                             continue
                         found_items = [
                             f
@@ -530,6 +531,11 @@ class Extractor:
             direct = child.head.i == token.i
             if direct and child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
                 found.extend(self._mention_actors(mention, doc))
+            elif direct and child.dep_ == "nmod" and mention is not None and mention.kind == "actor":
+                # « des composants de Chine », « des drones d'Iran »: a country after a bare « de » is where the
+                # items come from; with an article (« les chars de la Pologne ») it may be who holds them.
+                if self.arguments.case_words(child) == ["de"] and not any(c.dep_ == "det" for c in child.children):
+                    found.extend(a for a in self._mention_actors(mention, doc) if a.kind == "Country")
             else:
                 found.extend(self._stated_origin(child, mentions))
         return tuple(found)

@@ -178,3 +178,27 @@ def test_the_allies_of_a_country_are_not_that_country(extract):
     """« ses alliés »: a possessive on a noun of relation names someone else than the possessor."""
     events = extract("Le président moldave a appelé ses alliés à accélérer la livraison de drones.")
     assert all("Q217" not in _ids(e["suppliers"]) for e in events), events
+
+
+def test_a_country_after_a_bare_de_is_the_items_origin(extract):
+    """« des composants de Chine »: provenance; « les chars de la Pologne » (with an article) is left alone."""
+    event = _one(extract("L'Iran importe des puces de Chine."), "purchase")
+    assert _ids(event["suppliers"]) == {"Q148"}
+    assert _ids(event["recipients"]) == {"Q794"}
+
+
+def test_a_name_written_with_hyphens_keeps_its_conjunct(extract):
+    """« Les Pays-Bas et le Danemark »: the tokenizer splits the name and the parser hangs « Danemark » on « Bas »."""
+    event = _one(extract("Les Pays-Bas et le Danemark se sont engagés à livrer des chasseurs à l'Ukraine."))
+    assert _ids(event["suppliers"]) == {"Q55", "Q35"}
+
+
+def test_what_an_aid_package_comprises_names_its_items(extract):
+    event = _one(extract("L'aide militaire suédoise à l'Ukraine comprend des canons et des drones."))
+    assert _ids(event["suppliers"]) == {"Q34"}
+    assert _categories(event) == {"artillery", "drone"}
+
+
+def test_an_aid_package_without_stated_contents_is_equipment(extract):
+    event = _one(extract("L'aide militaire suédoise à l'Ukraine a été votée."))
+    assert _categories(event) == {"equipment"}

@@ -34,6 +34,17 @@ class Argument:
     contrasted: bool = False
 
 
+def _word_of(token: Token) -> list[Token]:
+    """`token` and the tokens it heads that are written with it as one word (« Pays-Bas », split by the tokenizer
+    and hung as « Pays » ← « - » ← « Bas »): what is coordinated with the word may hang on its last part."""
+    word = [token]
+    end = token
+    while end.whitespace_ == "" and end.i + 1 < len(end.doc) and end.nbor().head in word:
+        end = end.nbor()
+        word.append(end)
+    return word
+
+
 def aim_noun(infinitive: Token, aims: set[str]) -> Token | None:
     """The noun of aim whose content `infinitive` is: « l'objectif de la Norvège est de livrer » (the subject of
     the copula above « de » + infinitive), or the parser's other reading, with « est » hung on the noun.
@@ -65,6 +76,7 @@ class Grammar:
         self.locution_heads = set(data["locution_heads"])
         self.quantifier_nouns = set(data["quantifier_nouns"])
         self.quantity_adverbs = set(data["quantity_adverbs"])
+        self.content_verbs = set(data["content_verbs"])
         self.agent_nouns = set(data["agent_nouns"])
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
@@ -279,7 +291,7 @@ class ArgumentFinder:
         stack = [arg.token]
         while stack:
             token = stack.pop()
-            for child in token.children:
+            for child in (c for word in _word_of(token) for c in word.children):
                 if child.dep_ == "conj" and not self.is_clause(child):
                     own = self.marker(child)
                     partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
@@ -436,7 +448,15 @@ class ArgumentFinder:
         else:
             args.extend(self.governor_arguments(trigger))
             args.extend(self._agent_after_apposition(trigger))
+            args.extend(self._contents(trigger))
         return args
+
+    def _contents(self, noun: Token) -> list[Argument]:
+        """« le paquet d'aide comprend des missiles »: what a nominal trigger is said to contain, as `content`."""
+        head = noun.head
+        if noun.dep_ != "nsubj" or head.pos_ != "VERB" or head.lemma_ not in self.g.content_verbs:
+            return []
+        return [Argument(a.token, "content", "") for a in self.direct(head) if a.rel == "obj"]
 
     def _agent_after_apposition(self, noun: Token) -> list[Argument]:
         """« la fourniture d'un système Mamba, l'équivalent du Patriot, par la France et l'Italie »: the agent.
