@@ -59,7 +59,7 @@ class Extractor:
         self.grammar = Grammar()
         self.modality = ModalityClassifier(self.grammar.aim_nouns)
         if "kg_verb_repair" not in nlp.pipe_names:
-            lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs())
+            lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs() | self.grammar.attributive_verbs)
             nlp.add_pipe("kg_verb_repair", after="lemmatizer", config={"lemmas": lemmas})
         self.mentions = MentionFinder(nlp, vocabulary)
         self.arguments = ArgumentFinder(self.grammar)
@@ -221,6 +221,10 @@ class Extractor:
                     cache[slot.node] = [Argument(node, "self", ""), *self.arguments.arguments(node)]
                 for arg in cache[slot.node]:
                     if arg.token.i in used and arg.rel != "self":
+                        continue
+                    named = mentions.get(arg.token.i)
+                    if arg.rel == "lifted" and named is not None and not used.isdisjoint(range(named.start, named.end)):
+                        # « la Corée du Nord »: « du Nord » is part of a name already used, not a phrase of its own.
                         continue
                     if (slot.rels is None and arg.rel == "self") or slot.rels is not None and arg.rel not in slot.rels:
                         continue

@@ -202,3 +202,29 @@ def test_what_an_aid_package_comprises_names_its_items(extract):
 def test_an_aid_package_without_stated_contents_is_equipment(extract):
     event = _one(extract("L'aide militaire suédoise à l'Ukraine a été votée."))
     assert _categories(event) == {"equipment"}
+
+
+def test_a_supplier_noun_names_supplier_items_and_recipient(extract):
+    """« X reste le premier fournisseur de munitions de Y »: « rester », like the copula, gives its subject."""
+    event = _one(extract("La Lituanie reste le premier fournisseur de munitions de l'Ukraine."))
+    assert _ids(event["suppliers"]) == {"Q37"}
+    assert _ids(event["recipients"]) == {"Q212"}
+    assert _categories(event) == {"ammunition"}
+
+
+def test_coproduction_is_production_by_both_partners(extract):
+    event = _one(extract("La Pologne va coproduire des obus avec la Corée du Sud."), "produce")
+    assert _ids(event["suppliers"]) == {"Q36", "Q884"}
+    assert event["modality"] == "planned"
+
+
+def test_a_participle_with_its_own_complements_keeps_its_own_modality_and_agent(extract):
+    """« les obus livrés à l'Ukraine par la Lituanie ne seront pas utilisés »: the delivery happened; what is
+    negated is the use, and its user is not the participle's agent."""
+    events = extract("Les obus livrés à l'Ukraine par la Lituanie ne seront pas utilisés.")
+    supply = _one(events)
+    assert supply["modality"] == "asserted"
+    assert _ids(supply["suppliers"]) == {"Q37"}
+    use = _one(events, "use")
+    assert use["modality"] == "negated"
+    assert "Q37" not in _ids(use["recipients"])

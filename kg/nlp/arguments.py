@@ -77,6 +77,7 @@ class Grammar:
         self.quantifier_nouns = set(data["quantifier_nouns"])
         self.quantity_adverbs = set(data["quantity_adverbs"])
         self.content_verbs = set(data["content_verbs"])
+        self.attributive_verbs = set(data["attributive_verbs"])
         self.agent_nouns = set(data["agent_nouns"])
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
@@ -280,9 +281,10 @@ class ArgumentFinder:
                 and child.lemma_ in self.g.destination_participles
                 and child.morph.get("VerbForm") == ["Part"]
             ):
-                # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau ».
+                # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau »; the
+                # participle's agent (« livrés par l'Allemagne ») is its own, not the predicate's.
                 for grand, gdep, m in self.marked(child):
-                    if m in self.g.lifted_markers and gdep not in self.g.clause_deps:
+                    if m in self.g.lifted_markers and m not in self.g.agent_markers and gdep not in self.g.clause_deps:
                         out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
         return out
 
@@ -449,6 +451,10 @@ class ArgumentFinder:
             args.extend(self.governor_arguments(trigger))
             args.extend(self._agent_after_apposition(trigger))
             args.extend(self._contents(trigger))
+            head = trigger.head
+            if trigger.dep_ in ("obj", "xcomp") and head.lemma_ in self.g.attributive_verbs:
+                # « l'Iran est devenu le principal fournisseur »: the subject of « devenir » is its predicate's.
+                args.extend(Argument(a.token, "nsubj", "") for a in self.subject_of(head) if a.rel == "nsubj")
         return args
 
     def _contents(self, noun: Token) -> list[Argument]:

@@ -30,6 +30,14 @@ def _governors(trigger: Token) -> list[Token]:
     while token.head.i != token.i and len(chain) < 12:
         if token.pos_ == "NOUN" and token.dep_ == "obl:mod":
             break
+        if (
+            token.dep_ == "acl"
+            and token.morph.get("VerbForm") == ["Part"]
+            and any(c.dep_ in ("obl:agent", "obl:arg", "obl:mod") for c in token.children)
+        ):
+            # « les chars livrés à l'Ukraine par l'Allemagne n'ont pas été utilisés »: a participle with
+            # complements of its own states a fact of its own, outside the main verb's negation or tense.
+            break
         token = token.head
         chain.append(token)
     return chain
