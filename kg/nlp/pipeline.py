@@ -98,9 +98,9 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 lemma = infinitive(lower)
                 if lemma is not None:
                     token.lemma_ = lemma
-            elif token.pos_ == "NOUN" and verbal(token):
+            elif token.pos_ == "NOUN":
                 lemma = infinitive(lower)
-                if lemma is not None:
+                if lemma is not None and verbal(token):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
         return doc
