@@ -129,7 +129,7 @@ def build(
     Raises:
         KgError: no readable article, or what extraction, the store or an output raised.
     """
-    from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export
+    from kg.export.command import BUILD_FORMATS, RDF_EXPORTS
     from kg.graph_reader import read_graph_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_graphs, merge_support
@@ -192,12 +192,12 @@ def build(
         # The RDF exports stream from the store in a second process while this one renders the explorer
         # and writes the other exports: all of them only read the finished store.
         with report.timed("explorer and exports"), side_process(jobs > 1) as submit:
-            rdf = [submit(export, fmt, stage) for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
+            rdf = submit(write_exports, stage, [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS])
             # The explorer and the exports share one read of the store's events, parties, flows and actors.
             graph = read_graph_events(open_store(stage))
             render_graph(stage, graph=graph)
             exports = write_exports(stage, [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS], graph=graph)
-            exports += [wait() for wait in rdf]
+            exports += rdf()
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,

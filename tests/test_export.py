@@ -712,6 +712,94 @@ def test_export_gexf_replaces_characters_xml_cannot_hold():
     assert values == ["a\ufffdb\ufffdc"]
 
 
+# --- RDF formats sharing one read of the store ----------------------------------------------------------------
+
+# Two documents' graphs holding one triple each (a triple in both, as kg's shortcut edges and rule labels are),
+# text a serialiser must escape, and the vocabularies' default graph, which no export writes.
+HANDMADE_TRIG = r"""@prefix kg: <https://w3id.org/kg-arms/ontology#> .
+@prefix kgd: <https://w3id.org/kg-arms/data/> .
+<https://w3id.org/kg-arms/actor/iran> kg:label "Iran"@fr .
+<https://w3id.org/kg-arms/data/doc/a> {
+    <https://w3id.org/kg-arms/actor/iran> kg:supplies <https://w3id.org/kg-arms/actor/russia> .
+    <https://w3id.org/kg-arms/data/doc/a> a kg:Document ; kg:title "« drones » \\ \"x\"\n\t"@fr ;
+        kg:eventCount 2 .
+}
+<https://w3id.org/kg-arms/data/doc/b> {
+    <https://w3id.org/kg-arms/actor/iran> kg:supplies <https://w3id.org/kg-arms/actor/russia> .
+    <https://w3id.org/kg-arms/data/doc/b> a kg:Document ; kg:date "2024-03"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .
+}
+"""
+
+
+class _CountingStore:
+    """A store that counts the scans of its named graphs and its queries."""
+
+    def __init__(self, store) -> None:
+        self.store, self.reads = store, 0
+
+    def named_graphs(self):
+        self.reads += 1
+        return self.store.named_graphs()
+
+    def quads_for_pattern(self, *pattern):
+        return self.store.quads_for_pattern(*pattern)
+
+    def query(self, text):
+        self.reads += 1
+        return self.store.query(text)
+
+
+@pytest.mark.parametrize(
+    ("formats", "reads"),
+    [
+        (["ttl", "nt", "jsonld"], 1),
+        (["jsonld", "nt", "ttl", "nq"], 2),
+        (["nt"], 1),
+        (["ttl", "nt"], 1),
+        (["ttl", "jsonld"], 2),
+        (["nq"], 1),
+    ],
+)
+def test_export_rdf_files_write_the_bytes_of_one_export_each(formats, reads, tmp_path):
+    import pyoxigraph
+
+    from kg.export.rdf import write_rdf, write_rdf_files
+
+    # On disk, as every store kg opens: an in-memory store orders a SPARQL scan apart from its graph by graph one.
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    store.load(HANDMADE_TRIG.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+    counting = _CountingStore(store)
+    together = write_rdf_files(counting, {fmt: tmp_path / f"together.{fmt}" for fmt in formats})
+    assert together == [tmp_path / f"together.{fmt}" for fmt in formats]
+    assert counting.reads == reads
+    for fmt in formats:
+        alone = write_rdf(store, fmt, tmp_path / f"alone.{fmt}")
+        assert (tmp_path / f"together.{fmt}").read_bytes() == alone.read_bytes(), fmt
+    if "nt" in formats:
+        lines = (tmp_path / "together.nt").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == len(set(lines)) == 6, "the triple of both graphs is written once"
+        assert not any("Iran" in line for line in lines), "the default graph is written"
+
+
+def test_export_write_exports_builds_the_network_once(own_build, tmp_path, monkeypatch):
+    import kg.export.network as network
+
+    calls: list[int] = []
+    build_network = network.build_network
+
+    def counted(data):
+        calls.append(1)
+        return build_network(data)
+
+    monkeypatch.setattr(network, "build_network", counted)
+    shutil.copytree(own_build / "store", tmp_path / "store")
+    write_exports(tmp_path, ["gephi", "graphml"])
+    assert len(calls) == 1
+    for fmt in ("gephi", "graphml"):
+        name = FORMATS[fmt][0]
+        assert (tmp_path / name).read_bytes() == (own_build / name).read_bytes()
+
+
 # --- determinism, CLI, errors, Neo4j --------------------------------------------------------------------------
 
 

@@ -38,6 +38,8 @@ FORMATS: dict[str, tuple[str, str]] = {
 BUILD_FORMATS = ("neo4j", "gephi", "graphml", "csv", "ttl", "nt", "jsonld")
 # Those streamed from the store by Oxigraph (`kg.export.rdf`), without the ExportData read.
 RDF_EXPORTS = ("ttl", "nt", "nq", "jsonld")
+# Those drawing the actor network (`kg.export.network`).
+NETWORK_EXPORTS = ("gephi", "graphml")
 
 
 def export(
@@ -46,10 +48,12 @@ def export(
     output: Path | None = None,
     data: Any = None,
     gexf_version: str = "1.3",
+    network: Any = None,
 ) -> Path:
     """Write the export `fmt` of the store `OUT/store` to `output` (default: its place under `out`).
 
-    `data` (an `ExportData`) is read from the store when not given.
+    `data` (an `ExportData`) is read from the store when not given, and `network` (its actor network, for
+    GEXF and GraphML) built from it.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -75,9 +79,10 @@ def export(
         from kg.export.facts_table import facts_csv
 
         return write_bytes(target, facts_csv(data).encode("utf-8"))
-    from kg.export.network import build_network
+    if network is None:
+        from kg.export.network import build_network
 
-    network = build_network(data)
+        network = build_network(data)
     if fmt == "gephi":
         from kg.export.gexf import gexf_bytes
 
@@ -93,15 +98,29 @@ def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: Grap
 
     By default every one `kg build` writes: OUT/neo4j/, OUT/graph.gexf, OUT/graph.graphml, OUT/facts.csv,
     OUT/graph.ttl, OUT/graph.nt and OUT/graph.jsonld. The store is read once for all those that are not
-    streamed RDF; `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as
-    `kg build` does after rendering the explorer from it.
+    streamed RDF, and the streamed RDF formats share one scan of it (`kg.export.rdf.write_rdf_files`);
+    `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as `kg build` does
+    after rendering the explorer from it. GEXF and GraphML share one actor network.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
         OutputError: an output cannot be written.
     """
-    data = read(out, graph) if any(fmt not in RDF_EXPORTS for fmt in formats) else None
-    paths = [export(fmt, out, data=data) for fmt in formats]
+    written: dict[str, Path] = {}
+    targets = {fmt: Path(out) / FORMATS[fmt][0] for fmt in formats if fmt in RDF_EXPORTS}
+    if targets:
+        from kg.export.rdf import write_rdf_files
+        from kg.store import open_store
+
+        written.update(zip(targets, write_rdf_files(open_store(Path(out)), targets), strict=True))
+    others = [fmt for fmt in formats if fmt not in RDF_EXPORTS]
+    if others:
+        from kg.export.network import build_network
+
+        data = read(out, graph)
+        network = build_network(data) if any(fmt in NETWORK_EXPORTS for fmt in others) else None
+        written.update((fmt, export(fmt, out, data=data, network=network)) for fmt in others)
+    paths = [written[fmt] for fmt in formats]
     log.info("exports: %s", ", ".join(str(p) for p in paths))
     return paths
 

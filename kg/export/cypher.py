@@ -33,6 +33,7 @@ BATCH_SIZE = 500
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _TO_ESCAPE = re.compile("[\\\\'\n\r\t\b\f]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,11 @@ def cypher_literal(value: Any) -> str:
     Raises:
         ValueError: a float that is not finite, or a value of another type.
     """
+    # Strings and maps first: import.cypher writes about 200,000 of them on 1,000 articles.
+    if isinstance(value, str):
+        return cypher_string(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join([f"{_identifier(k)}: {cypher_literal(v)}" for k, v in value.items()]) + "}"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -137,12 +143,8 @@ def cypher_literal(value: Any) -> str:
             raise ValueError(f"not a finite number: {value!r}")
         # Cypher takes 1e20 but not 1e+20.
         return repr(value).replace("e+", "e")
-    if isinstance(value, str):
-        return cypher_string(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_identifier(k)}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+        return "[" + ", ".join([cypher_literal(v) for v in value]) + "]"
     raise ValueError(f"no Cypher literal for {type(value).__name__}")
 
 
@@ -152,7 +154,11 @@ def cypher_string(text: str) -> str:
     Backslash, quote and the control characters with a short escape are escaped; every other
     character (non-ASCII included) is written as itself, since FalkorDB does not read `\\u` escapes.
     """
-    return "'" + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], text) + "'"
+    return "'" + _TO_ESCAPE.sub(_escape, text) + "'"
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group()]
 
 
 def split_statements(text: str) -> list[str]:
@@ -230,7 +236,7 @@ def _csv_value(column: Column) -> str:
 
 
 def _identifier(name: str) -> str:
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+    if _IDENTIFIER.fullmatch(name):
         return name
     raise ValueError(f"not a plain Cypher name: {name!r}")
 

@@ -77,8 +77,14 @@ def merge_support(total: dict[FactKey, Support], more: dict[FactKey, Support]) -
 
 
 def fact_graphs(support: dict[FactKey, Support]) -> tuple[Graph, Graph]:
-    """The graphs kgd:facts (one kg:Fact per key, contradictions) and kgd:summaries of `support`."""
-    facts, summaries = Graph(identifier=FACTS_GRAPH), Graph(identifier=SUMMARIES_GRAPH)
+    """The graphs kgd:facts (one kg:Fact per key, contradictions) and kgd:summaries of `support`.
+
+    Each is a plain triple set (rdflib's SimpleMemory store): a graph standing alone needs no index of
+    contexts, and keeping one made adding their 31,000 triples (1,000 articles) and reading them back for
+    graph.trig take 0.4 s instead of 0.15 s.
+    """
+    facts = Graph(store="SimpleMemory", identifier=FACTS_GRAPH)
+    summaries = Graph(store="SimpleMemory", identifier=SUMMARIES_GRAPH)
     _fill_fact_graphs(support, facts, summaries)
     return facts, summaries
 

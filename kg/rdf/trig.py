@@ -36,6 +36,8 @@ _STRING_UNSAFE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
 _IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f\ud800-\udfff]')
 
 _Triples = dict[Node, dict[Node, set[Node]]]
+# rdf:type, looked up once: each `RDF.type` goes through the namespace's __getattr__.
+_RDF_TYPE = RDF.type
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def _sort_key(term: Node | None) -> tuple[int, str, str, str]:
 
 
 def _predicate_key(term: Node) -> tuple[int, str]:
-    return (0 if term == RDF.type else 1, str(term))
+    return (0 if term == _RDF_TYPE else 1, str(term))
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -174,6 +176,9 @@ class _Writer:
         # Longest namespace first, so the most specific prefix wins; then by name.
         self._order = sorted(self.prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
         self.used: set[str] = set()
+        # IRI -> its text and the prefix it uses: a graph names the same classes, predicates and actors again
+        # and again, and trying every namespace on each was a quarter of writing kgd:facts and kgd:summaries.
+        self._iris: dict[str, tuple[str, str | None]] = {}
 
     def term(self, term: Node) -> str:
         if isinstance(term, URIRef):
@@ -188,11 +193,19 @@ class _Writer:
         raise ValueError(f"cannot write {term!r} in TriG")
 
     def iri(self, iri: str) -> str:
+        found = self._iris.get(iri)
+        if found is None:
+            found = self._iris[iri] = self._abbreviate(iri)
+        text, prefix = found
+        if prefix is not None:
+            self.used.add(prefix)
+        return text
+
+    def _abbreviate(self, iri: str) -> tuple[str, str | None]:
         for prefix, namespace in self._order:
             if iri.startswith(namespace) and _SAFE_LOCAL.fullmatch(iri[len(namespace) :]):
-                self.used.add(prefix)
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return f"<{_escape_iri(iri)}>"
+                return f"{prefix}:{iri[len(namespace) :]}", prefix
+        return f"<{_escape_iri(iri)}>", None
 
     def literal(self, literal: Literal) -> str:
         text = f'"{_escape_string(str(literal))}"'
@@ -210,7 +223,7 @@ class _Writer:
             predicates = subjects[subject]
             parts = []
             for predicate in sorted(predicates, key=_predicate_key):
-                verb = "a" if predicate == RDF.type else self.term(predicate)
+                verb = "a" if predicate == _RDF_TYPE else self.term(predicate)
                 objects = " , ".join(self.term(o) for o in sorted(predicates[predicate], key=_sort_key))
                 parts.append(f"{verb} {objects}")
             body = f" ;\n{indent}{_INDENT}".join(parts)
