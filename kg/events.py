@@ -247,7 +247,6 @@ class Extractor:
                         used.update(f.token.i for f in found_items)
                         if found_items:
                             items.extend(found_items)
-                            named = mentions.get(arg.token.i)
                             if any(_within(f.token, arg.token, ("acl",)) for f in found_items) and not (
                                 named is not None and named.kind == "actor"
                             ):
