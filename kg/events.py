@@ -59,7 +59,8 @@ class Extractor:
         self.grammar = Grammar()
         self.modality = ModalityClassifier(self.grammar.aim_nouns)
         if "kg_verb_repair" not in nlp.pipe_names:
-            lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs() | self.grammar.attributive_verbs)
+            governors = self.grammar.attributive_verbs | self.grammar.control_verbs | self.grammar.object_control_verbs
+            lemmas = sorted(trigger_lemmas(rules) | self.modality.verbs() | governors)
             nlp.add_pipe("kg_verb_repair", after="lemmatizer", config={"lemmas": lemmas})
         self.mentions = MentionFinder(nlp, vocabulary)
         self.arguments = ArgumentFinder(self.grammar)
@@ -245,6 +246,9 @@ class Extractor:
                             if (f.token.i == arg.token.i if arg.rel == "self" else f.token.i not in used)
                         ]
                         used.update(f.token.i for f in found_items)
+                        if found_items and named is not None and named.kind == "item":
+                            # « un paquet d'aide comprenant des chars »: the words that contain the items are read too.
+                            used.update(range(named.start, named.end))
                         if found_items:
                             items.extend(found_items)
                             if any(_within(f.token, arg.token, ("acl",)) for f in found_items) and not (
@@ -560,6 +564,17 @@ class Extractor:
         if mention is not None and mention.kind == "item":
             iri = mention.iris[0]
             head = doc[mention.start : mention.end].root
+            entry = self.vocabulary.items[iri]
+            if depth < 2 and (entry.generic or entry.category == "equipment"):
+                # « une aide militaire comprenant des chars et des obus »: what it contains names it better.
+                contained = [
+                    found
+                    for word in doc[mention.start : mention.end]
+                    for arg in self.arguments.contents(word)
+                    for found in self.resolve_items(arg.token, mentions, depth + 1)
+                ]
+                if contained:
+                    return contained
             best_iri, best_text = iri, doc[mention.start : mention.end].text
             # A named system next to a generic noun names it better: « des chars Leopard ».
             if self.vocabulary.items[iri].generic:

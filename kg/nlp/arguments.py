@@ -45,6 +45,11 @@ def _word_of(token: Token) -> list[Token]:
     return word
 
 
+def _is_name(token: Token) -> bool:
+    """A proper name, or a capitalised word inside a sentence the tagger took for a noun (« des avions Mirage »)."""
+    return token.pos_ == "PROPN" or token.pos_ == "NOUN" and token.is_title and not token.is_sent_start
+
+
 def aim_noun(infinitive: Token, aims: set[str]) -> Token | None:
     """The noun of aim whose content `infinitive` is: « l'objectif de la Norvège est de livrer » (the subject of
     the copula above « de » + infinitive), or the parser's other reading, with « est » hung on the noun.
@@ -268,6 +273,12 @@ class ArgumentFinder:
         out: list[Argument] = []
         if depth > 4 or head.pos_ not in NOMINAL and not (depth == 0 and head.dep_ == "acl"):
             return out
+        name = self._name_after(head) if head.pos_ == "NOUN" else None
+        if name is not None:
+            # « envoyer des avions Mirage à l'Ukraine »: the phrase after the name ends the noun's phrase.
+            out.extend(self._lifted(name, depth + 1))
+        elif depth == 0 and head.pos_ == "NOUN":
+            out.extend(self._after_detached_name(head))
         for child, dep, marker in self.marked(head):
             if dep in ("nmod", "obl:mod", "obl:arg", "obl", "obl:agent") and marker and child.pos_ in NOMINAL:
                 out.extend(self._with_conjuncts(Argument(child, "lifted", marker)))
@@ -276,15 +287,28 @@ class ArgumentFinder:
                 # Ukraine » is about something else.
                 if marker == "de" or marker in self.g.lifted_markers:
                     out.extend(self._lifted(child, depth + 1))
-            elif (
-                dep == "acl"
-                and child.lemma_ in self.g.destination_participles
+            elif dep == "acl" and (
+                child.lemma_ in self.g.destination_participles
                 and child.morph.get("VerbForm") == ["Part"]
+                or child.lemma_ in self.g.content_verbs
             ):
                 # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau »; the
-                # participle's agent (« livrés par l'Allemagne ») is its own, not the predicate's.
+                # participle's agent (« livrés par l'Allemagne ») is its own, not the predicate's. A verb
+                # of content takes no such phrase: « du matériel comprenant des drones à l'Ukraine ».
                 for grand, gdep, m in self.marked(child):
                     if m in self.g.lifted_markers and m not in self.g.agent_markers and gdep not in self.g.clause_deps:
+                        out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
+            elif dep == "amod" and child.pos_ == "ADJ" and child.morph.get("VerbForm") != ["Part"]:
+                # « des armes américaines à l'Ukraine »: the phrase after an adjective that ends the noun
+                # phrase is the parser's attachment to the nearest word, not the adjective's complement.
+                for grand, gdep, m in self.marked(child):
+                    if (
+                        grand.i > child.i
+                        and grand.pos_ in NOMINAL
+                        and m in self.g.lifted_markers
+                        and m not in self.g.agent_markers
+                        and gdep not in self.g.clause_deps
+                    ):
                         out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
         return out
 
@@ -293,10 +317,14 @@ class ArgumentFinder:
         stack = [arg.token]
         while stack:
             token = stack.pop()
-            for child in (c for word in _word_of(token) for c in word.children):
+            for child in (c for word in self._written_with(token) for c in word.children):
                 if child.dep_ == "conj" and not self.is_clause(child):
                     own = self.marker(child)
                     partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
+                    if partitive and own and child.pos_ == "PROPN" and not arg.marker and arg.rel != "lifted":
+                        if self._second_name_after_de(token, child):
+                            found.append(Argument(child, "lifted", own, arg.contrasted))
+                            continue
                     if own and not arg.marker and arg.rel != "lifted" and not partitive:
                         # « la Biélorussie, voisine de la Pologne et de plusieurs pays »: a
                         # conjunct with a preposition its head lacks belongs to another phrase.
@@ -317,6 +345,58 @@ class ArgumentFinder:
                     found.append(Argument(following, arg.rel, arg.marker))
                     stack.append(following)
         return found
+
+    def _written_with(self, token: Token) -> list[Token]:
+        """`token` as one word (`_word_of`), with the name a common noun is followed by (« des chars Leclerc et
+        des Caesar »): the parser coordinates the next item with the name, which stands for the noun."""
+        word = _word_of(token)
+        name = self._name_after(word[-1]) if token.pos_ == "NOUN" else None
+        return word if name is None else [*word, name]
+
+    def _name_after(self, noun: Token) -> Token | None:
+        """The name right after a common noun that it depends on without a preposition (« des avions Mirage »,
+        « des chars Leopard »): part of the noun's phrase, whatever its tag (« Mirage » is often a noun)."""
+        following = noun.i + 1
+        if following >= noun.sent.end:
+            return None
+        name = noun.doc[following]
+        if name.head != noun or name.dep_ not in ("nmod", "flat:name", "appos") or self.marker(name):
+            return None
+        return name if _is_name(name) else None
+
+    def _after_detached_name(self, noun: Token) -> list[Argument]:
+        """« livrer des chars Leopard 2 à l'Ukraine »: a name and number after a noun often break the parse,
+        which hangs them, and the phrase after them, anywhere in the sentence. Read from the words: the
+        detached name, then a role preposition and its noun."""
+        doc, end = noun.doc, noun.sent.end
+        i = noun.i + 1
+        if i >= end or not _is_name(doc[i]) or doc[i].head == noun:
+            return []
+        while i < end and (_is_name(doc[i]) or doc[i].pos_ == "NUM" or doc[i].text == "-"):
+            i += 1
+        if i >= end or doc[i].pos_ != "ADP":
+            return []
+        marker = self.g.normalise_marker(doc[i].lower_)
+        if marker not in self.g.lifted_markers or marker in self.g.agent_markers:
+            return []
+        i += 1
+        while i < end and doc[i].pos_ == "DET":
+            i += 1
+        if i >= end or doc[i].pos_ not in ("NOUN", "PROPN"):
+            return []
+        return self._with_conjuncts(Argument(doc[i], "lifted", marker))
+
+    def _second_name_after_de(self, head: Token, conjunct: Token) -> bool:
+        """« des avions du Danemark et des Pays-Bas »: a name takes no indefinite article, so its « des » is
+        « de » and the article; the parser coordinates the name with the noun instead of the « de » name
+        before it, which is the conjunct it continues."""
+        return any(
+            sibling.dep_ == "nmod"
+            and sibling.pos_ == "PROPN"
+            and sibling.i < conjunct.i
+            and self.marker(sibling) == "de"
+            for sibling in head.children
+        )
 
     def _ruled_out(self, conjunct: Token) -> bool:
         """Whether a conjunct is ruled out by its own adverb: « et non au gouvernement russe », « mais pas à Minsk »."""
@@ -450,19 +530,32 @@ class ArgumentFinder:
         else:
             args.extend(self.governor_arguments(trigger))
             args.extend(self._agent_after_apposition(trigger))
-            args.extend(self._contents(trigger))
+            args.extend(self.contents(trigger))
             head = trigger.head
             if trigger.dep_ in ("obj", "xcomp") and head.lemma_ in self.g.attributive_verbs:
                 # « l'Iran est devenu le principal fournisseur »: the subject of « devenir » is its predicate's.
                 args.extend(Argument(a.token, "nsubj", "") for a in self.subject_of(head) if a.rel == "nsubj")
         return args
 
-    def _contents(self, noun: Token) -> list[Argument]:
-        """« le paquet d'aide comprend des missiles »: what a nominal trigger is said to contain, as `content`."""
+    def contents(self, noun: Token) -> list[Argument]:
+        """What a noun is said to contain, as `content`: « le paquet d'aide comprend des missiles », « une aide
+        comprenant des chars », « du matériel, qui inclut des drones ». The parser often makes a conjugated
+        content verb after the noun its `acl`, as it does a participle."""
+        clauses = []
         head = noun.head
-        if noun.dep_ != "nsubj" or head.pos_ != "VERB" or head.lemma_ not in self.g.content_verbs:
-            return []
-        return [Argument(a.token, "content", "") for a in self.direct(head) if a.rel == "obj"]
+        if noun.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_ in self.g.content_verbs:
+            clauses.append(head)
+        for child in noun.children:
+            if child.pos_ != "VERB" or child.lemma_ not in self.g.content_verbs:
+                continue
+            relative = any(c.dep_ == "nsubj" and "Rel" in c.morph.get("PronType") for c in child.children)
+            if (
+                child.dep_ == "acl"
+                and not any(c.dep_ in SUBJECTS for c in child.children)
+                or (child.dep_ == "acl:relcl" and relative)
+            ):
+                clauses.append(child)
+        return [Argument(a.token, "content", "") for clause in clauses for a in self.direct(clause) if a.rel == "obj"]
 
     def _agent_after_apposition(self, noun: Token) -> list[Argument]:
         """« la fourniture d'un système Mamba, l'équivalent du Patriot, par la France et l'Italie »: the agent.

@@ -1,0 +1,149 @@
+"""Where a noun phrase ends, read past the parser: what an aid is said to contain, the name after a noun, the
+phrase after a nationality adjective, a second country after « de », whose act an accusation is about, items that
+arrive somewhere.
+
+Every sentence is written for the test (none comes from the evaluation texts) and runs through the real French
+model and the project's rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _ids(actors: list[dict]) -> set[str]:
+    return {a["qid"] or a["label"] for a in actors}
+
+
+def _one(events: list[dict], relation: str = "supply") -> dict:
+    found = [e for e in events if e["relation"] == relation and not e["implicit"]]
+    assert len(found) == 1, events
+    return found[0]
+
+
+def _categories(event: dict) -> set[str]:
+    return {item["category"] for item in event["items"]}
+
+
+# -- contents -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "categories"),
+    [
+        (
+            "Berlin a promis à Kiev une aide militaire comprenant des chars et des obus.",
+            "Q183",
+            {"armoured_vehicle", "ammunition"},
+        ),
+        (
+            "Le Canada a envoyé à l'Ukraine un paquet d'aide militaire incluant des drones et des munitions.",
+            "Q16",
+            {"drone", "ammunition"},
+        ),
+        ("La Norvège a livré à l'Ukraine du matériel militaire comprenant des missiles.", "Q20", {"missile"}),
+    ],
+)
+def test_what_a_generic_item_comprises_names_the_items(extract, text, supplier, categories):
+    """« une aide comprenant des chars »: one transfer of what the aid contains, not of « equipment »."""
+    events = extract(text)
+    event = _one(events)
+    assert _categories(event) == categories
+    assert _ids(event["suppliers"]) == {supplier}
+    assert _ids(event["recipients"]) == {"Q212"}
+
+
+def test_role_phrases_after_the_contents_belong_to_the_verb(extract):
+    event = _one(extract("L'Espagne a livré du matériel militaire comprenant des drones à l'Ukraine."))
+    assert _categories(event) == {"drone"}
+    assert _ids(event["recipients"]) == {"Q212"}
+
+
+def test_an_aid_with_a_content_clause_as_subject(extract):
+    event = _one(extract("L'aide belge inclut des obus."))
+    assert _categories(event) == {"ammunition"}
+    assert _ids(event["suppliers"]) == {"Q31"}
+
+
+def test_a_specific_system_keeps_its_name_whatever_it_comprises(extract):
+    """Only generic items and aid are named by their contents: a battery comprising launchers is still one."""
+    event = _one(extract("L'Allemagne a livré à l'Ukraine un système IRIS-T comprenant trois lanceurs."))
+    assert _categories(event) == {"air_defence"}
+
+
+# -- the name after a noun ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Belgique n'exclut pas d'envoyer des avions Mirage à l'Ukraine.",
+        "La Belgique devrait livrer des chars Leopard 1 à l'Ukraine dans les prochains mois.",
+        "La Belgique va livrer des avions F-16 aux forces ukrainiennes.",
+    ],
+)
+def test_the_recipient_after_a_named_system(extract, text):
+    event = _one(extract(text))
+    assert _ids(event["suppliers"]) == {"Q31"}
+    assert _ids(event["recipients"]) == {"Q212"}
+
+
+def test_an_item_coordinated_with_the_name_of_the_first(extract):
+    """« des chars Leclerc et des Caesar »: the second item and the recipient after it are the verb's."""
+    event = _one(extract("Paris a livré des chars Leclerc et des Caesar à l'Ukraine."))
+    assert _categories(event) == {"armoured_vehicle", "artillery"}
+    assert _ids(event["recipients"]) == {"Q212"}
+
+
+# -- adjectives and coordinated names -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "recipient"),
+    [
+        ("Les livraisons d'armes américaines à l'Ukraine ont repris.", "Q30", "Q212"),
+        ("L'envoi de drones iraniens vers la Russie se poursuit.", "Q794", "Q159"),
+    ],
+)
+def test_a_phrase_after_a_nationality_adjective_belongs_to_the_noun(extract, text, supplier, recipient):
+    event = _one(extract(text))
+    assert _ids(event["suppliers"]) == {supplier}
+    assert _ids(event["recipients"]) == {recipient}
+
+
+def test_a_second_country_after_de_is_a_second_giver(extract):
+    """« des avions du Danemark et des Pays-Bas »: « des Pays-Bas » is « de », not another item."""
+    event = _one(extract("Kiev a reçu des hélicoptères du Danemark et des Pays-Bas."))
+    assert _ids(event["suppliers"]) == {"Q35", "Q55"}
+    assert _ids(event["recipients"]) == {"Q212"}
+
+
+# -- accusations and thanks: the object does the act ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier", "recipient"),
+    [
+        ("Moscou accuse Londres de livrer des missiles à Kiev.", "Q145", "Q212"),
+        ("Kiev soupçonne Minsk de fournir des obus à la Russie.", "Q184", "Q159"),
+        ("Le Kremlin reproche à Berlin de livrer des chars à l'Ukraine.", "Q183", "Q212"),
+    ],
+)
+def test_the_accused_is_the_supplier(extract, text, supplier, recipient):
+    event = _one(extract(text))
+    assert _ids(event["suppliers"]) == {supplier}
+    assert _ids(event["recipients"]) == {recipient}
+
+
+# -- arrival --------------------------------------------------------------------------------------------------
+
+
+def test_items_arriving_somewhere_were_supplied_there(extract):
+    event = _one(extract("Les premiers canons Caesar français sont arrivés en Ukraine."))
+    assert _ids(event["suppliers"]) == {"Q142"}
+    assert _ids(event["recipients"]) == {"Q212"}
+    assert _categories(event) == {"artillery"}
+
+
+def test_people_arriving_are_no_supply(extract):
+    assert extract("Le président finlandais est arrivé à Kiev avec une délégation.") == []
