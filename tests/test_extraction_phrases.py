@@ -53,6 +53,20 @@ def test_what_a_generic_item_comprises_names_the_items(extract, text, supplier, 
     assert _ids(event["recipients"]) == {"Q212"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Finlande a livré à l'Ukraine du matériel militaire, qui inclut des drones et des obus.",
+        "La Finlande a livré à l'Ukraine du matériel militaire qui comprend des drones et des obus.",
+    ],
+)
+def test_a_relative_clause_of_content(extract, text):
+    """The parser often hangs « qui comprend … » on the main verb; its antecedent is the noun before it."""
+    event = _one(extract(text))
+    assert _categories(event) == {"drone", "ammunition"}
+    assert _ids(event["suppliers"]) == {"Q33"}
+
+
 def test_role_phrases_after_the_contents_belong_to_the_verb(extract):
     event = _one(extract("L'Espagne a livré du matériel militaire comprenant des drones à l'Ukraine."))
     assert _categories(event) == {"drone"}

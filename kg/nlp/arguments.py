@@ -440,12 +440,16 @@ class ArgumentFinder:
         A subject « qui » follows its antecedent, at most after a comma; this reads it when the parser
         hangs the relative clause on the main verb instead of the noun.
         """
+        doc, start = token.doc, token.sent.start
         i = token.i - 1
-        if i >= token.sent.start and token.doc[i].text == ",":
+        if i >= start and doc[i].text == ",":
             i -= 1
-        if i < token.sent.start or token.doc[i].pos_ not in ("NOUN", "PROPN"):
+        # « du matériel militaire qui … »: past the adjectives that follow the noun.
+        while i >= start and doc[i].pos_ == "ADJ" and doc[i].head.i < i:
+            i -= 1
+        if i < start or doc[i].pos_ not in ("NOUN", "PROPN"):
             return None
-        return token.doc[i]
+        return doc[i]
 
     def resolve_relative(self, arg: Argument) -> list[Argument]:
         if arg.token.lower_ in self.g.relative_pronouns and arg.token.pos_ in ("PRON", "SCONJ"):
@@ -555,6 +559,17 @@ class ArgumentFinder:
                 or (child.dep_ == "acl:relcl" and relative)
             ):
                 clauses.append(child)
+        for word in noun.doc[noun.i + 1 : min(noun.i + 6, noun.sent.end)]:
+            # « du matériel militaire qui comprend des drones »: a relative clause hung on the main verb.
+            verb = word.head
+            if (
+                word.lower_ in self.g.subject_relative_pronouns
+                and word.dep_ == "nsubj"
+                and verb.lemma_ in self.g.content_verbs
+                and verb.dep_ not in ("acl", "acl:relcl")
+                and self.antecedent(word) == noun
+            ):
+                clauses.append(verb)
         return [Argument(a.token, "content", "") for clause in clauses for a in self.direct(clause) if a.rel == "obj"]
 
     def _agent_after_apposition(self, noun: Token) -> list[Argument]:
