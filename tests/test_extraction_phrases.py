@@ -161,3 +161,22 @@ def test_items_arriving_somewhere_were_supplied_there(extract):
 
 def test_people_arriving_are_no_supply(extract):
     assert extract("Le président finlandais est arrivé à Kiev avec une délégation.") == []
+
+
+# -- the subject of a predicate's infinitive ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "supplier"),
+    [
+        ("La Norvège est le premier pays à avoir livré des chars lourds à l'Ukraine.", "Q20"),
+        ("La Norvège est le seul pays à avoir livré des avions à l'Ukraine.", "Q20"),
+        # The parser takes « des » for a preposition here: the phrase is still the object.
+        ("L'Estonie est le premier pays à avoir livré des canons à l'Ukraine.", "Q191"),
+    ],
+)
+def test_the_first_country_to_supply(extract, text, supplier):
+    """« X est le premier pays à avoir livré … »: the infinitive on the predicate noun is its subject's act."""
+    event = _one(extract(text))
+    assert _ids(event["suppliers"]) == {supplier}
+    assert _ids(event["recipients"]) == {"Q212"}

@@ -50,6 +50,13 @@ def _is_name(token: Token) -> bool:
     return token.pos_ == "PROPN" or token.pos_ == "NOUN" and token.is_title and not token.is_sent_start
 
 
+def _infinitival(verb: Token) -> bool:
+    """An infinitive, simple or compound (« livrer », « avoir livré »)."""
+    return verb.morph.get("VerbForm") == ["Inf"] or any(
+        c.dep_ == "aux:tense" and c.morph.get("VerbForm") == ["Inf"] for c in verb.children
+    )
+
+
 def aim_noun(infinitive: Token, aims: set[str]) -> Token | None:
     """The noun of aim whose content `infinitive` is: « l'objectif de la Norvège est de livrer » (the subject of
     the copula above « de » + infinitive), or the parser's other reading, with « est » hung on the noun.
@@ -196,6 +203,9 @@ class ArgumentFinder:
                 if quantified:
                     out.extend(quantified)
                     continue
+            if dep == "obl:arg" and not marker and any(c.dep_ == "case" and c.pos_ == "DET" for c in child.children):
+                # « avoir livré des canons »: an article the parser took for a preposition; the phrase is the object.
+                dep = "obj"
             if dep == "obj" and marker == "de" and child.pos_ == "PROPN":
                 # « a reçu de la Turquie des drones »: a proper name takes no partitive article, so the parser's
                 # object « de la Turquie » is the preposition « de » and its complement.
@@ -479,6 +489,9 @@ class ArgumentFinder:
             aim = aim_noun(verb, self.g.aim_nouns)
             if aim is not None:
                 return self._holders(aim)
+            return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if dep == "acl" and any(c.dep_ == "cop" for c in head.children) and _infinitival(verb):
+            # « le Royaume-Uni est le premier pays à avoir livré des chars »: the predicate's subject.
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         if (
             dep == "acl"
