@@ -293,6 +293,18 @@ def test_build_shortcut_edge_per_pair(vocabulary: Graph, relation: str) -> None:
     assert edges == expected
 
 
+@pytest.mark.parametrize("modality", ["asserted", "reported", "hypothetical", "planned"])
+def test_build_shortcut_edge_for_every_modality_but_a_denial(vocabulary: Graph, modality: str) -> None:
+    """« Pyongyang n'a pas livré d'obus à Moscou » must not put « North Korea supplies Russia » in the graph."""
+    stated = supply_event(modality=modality, suppliers=(NORTH_KOREA,), recipients=(RUSSIA,))
+    denied = supply_event(modality="negated", suppliers=(IRAN,), recipients=(UKRAINE,), start=40, end=80)
+    graph = build_dataset(ARTICLES, [stated, denied], vocabulary).graph(document_iri(stated.doc))
+    assert set(graph.subject_objects(KG.supplies)) == {(ACTOR.north_korea, ACTOR.russia)}
+    # The denied event itself is kept, with its parties and its modality.
+    assert (None, KG.modality, KG.negated) in graph
+    assert (None, KG.supplier, ACTOR.iran) in graph
+
+
 @pytest.mark.parametrize(
     ("actor", "expected"),
     [

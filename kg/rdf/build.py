@@ -385,10 +385,12 @@ def _event_triples(event: Event, article: Article | None, qids: dict[str, URIRef
         for actor, iri in actors:
             triples.append((node, predicate, iri))
             triples.extend(_actor_triples(actor, iri))
-    shortcut = RELATION_SHORTCUT[event.relation]
-    for _, giver in suppliers:
-        for _, receiver in recipients:
-            triples.append((giver, shortcut, receiver))
+    if event.modality != "negated":
+        # A shortcut states the flow itself (« X supplies Y »): a denial of it makes none.
+        shortcut = RELATION_SHORTCUT[event.relation]
+        for _, giver in suppliers:
+            for _, receiver in recipients:
+                triples.append((giver, shortcut, receiver))
     for item in event.items:
         triples.extend(_item_triples(node, item))
     return triples
