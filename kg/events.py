@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed, merge_statements
 from kg.errors import RuleError
@@ -43,6 +43,8 @@ class FoundItem:
     item: Item
     token: Token
     origin: tuple[Actor, ...]
+    # The token indices that name the item (« des chars Leopard »), read once.
+    words: range = range(0)
 
 
 class Extractor:
@@ -245,7 +247,7 @@ class Extractor:
                             # A trigger that names the items must head their mention itself.
                             if (f.token.i == arg.token.i if arg.rel == "self" else f.token.i not in used)
                         ]
-                        used.update(f.token.i for f in found_items)
+                        used.update(i for f in found_items for i in (f.token.i, *f.words))
                         if found_items and named is not None and named.kind == "item":
                             # « un paquet d'aide comprenant des chars »: the words that contain the items are read too.
                             used.update(range(named.start, named.end))
@@ -547,6 +549,28 @@ class Extractor:
                 found.extend(self._stated_origin(child, mentions))
         return tuple(found)
 
+    def _detached_origin(self, head: Token, words: Span, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """The origin of items whose words (`words`, headed by `head`) the parser split: « des chars Leopard
+        allemands » with the name and its adjective hung on the verb, « des drones turcs Bayraktar » with
+        « turcs » taken for a verb. An origin on a detached word of the name describes the items, and so does
+        a nationality adjective right after the words that is no other noun's."""
+        for word in words:
+            if word.i != head.i and not words.start <= word.head.i < words.end:
+                mention = mentions.get(word.i)
+                if mention is not None and mention.kind == "demonym":
+                    return self._mention_actors(mention, words.doc)
+                origin = self._origin(word, mentions)
+                if origin:
+                    return origin
+        after = mentions.get(words.end) if words.end < words.sent.end else None
+        if after is None or after.kind != "demonym":
+            return ()
+        adjective = words.doc[words.end]
+        other = adjective.head
+        if adjective.dep_ == "amod" and other.pos_ in ("NOUN", "PROPN") and not words.start <= other.i < words.end:
+            return ()
+        return self._mention_actors(after, words.doc)
+
     def _stated_origin(self, token: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
         """The origin an origin noun states: « de fabrication iranienne », « en provenance d'Iran »."""
         if token.lemma_.lower() not in self.grammar.origin_nouns and token.lower_ not in self.grammar.origin_nouns:
@@ -564,6 +588,7 @@ class Extractor:
         if mention is not None and mention.kind == "item":
             iri = mention.iris[0]
             head = doc[mention.start : mention.end].root
+            words_end = mention.end
             entry = self.vocabulary.items[iri]
             if depth < 2 and (entry.generic or entry.category == "equipment"):
                 # « une aide militaire comprenant des chars et des obus »: what it contains names it better.
@@ -577,7 +602,7 @@ class Extractor:
                     return contained
             best_iri, best_text = iri, doc[mention.start : mention.end].text
             # A named system next to a generic noun names it better: « des chars Leopard ».
-            if self.vocabulary.items[iri].generic:
+            if entry.generic:
                 for child in head.subtree:
                     other = mentions.get(child.i)
                     if (
@@ -589,23 +614,27 @@ class Extractor:
                     ):
                         best_iri, best_text = other.iris[0], doc[other.start : other.end].text
                         break
-                else:
-                    # The parser often misattaches the name that follows: « des chars Leopard ».
-                    following = mentions.get(mention.end) if mention.end < len(doc) else None
-                    if (
-                        following is not None
-                        and following.kind == "item"
-                        and not self.vocabulary.items[following.iris[0]].generic
-                    ):
-                        best_iri, best_text = following.iris[0], doc[following.start : following.end].text
+            if best_iri == iri:
+                # The parser often misattaches the name that follows: « des chars Leopard », also after a
+                # nationality adjective: « des drones turcs Bayraktar », « des chars allemands Leopard 2 ».
+                after = mention.end
+                if after < len(doc) and getattr(mentions.get(after), "kind", None) == "demonym":
+                    after = mentions[after].end
+                following = mentions.get(after) if after < len(doc) else None
+                name = self.vocabulary.items[following.iris[0]] if following and following.kind == "item" else None
+                if name is not None and not name.generic and (entry.generic or name.category == entry.category):
+                    best_iri, best_text = name.iri, doc[following.start : following.end].text
+                    words_end = following.end
             if best_iri == iri and self.vocabulary.items[iri].generic:
                 antecedent = self.coreference.resolve_item(head, self.vocabulary.items[iri].category, self._broad)
                 if antecedent is not None and antecedent.iri is not None:
                     best_iri = antecedent.iri
             quantifier = token.head if token.dep_ == "nmod" and _is_quantifier(token.head, self.grammar) else None
             quantity, quantity_text = read_quantity(head, quantifier)
-            origin = self._origin(head, mentions)
-            return [FoundItem(self._item(best_iri, best_text, quantity, quantity_text), head, origin)]
+            words = doc[mention.start : words_end]
+            origin = self._origin(head, mentions) or self._detached_origin(head, words, mentions)
+            item = self._item(best_iri, best_text, quantity, quantity_text)
+            return [FoundItem(item, head, origin, range(words.start, words.end))]
         if depth < 2 and token.pos_ == "PRON" and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
             # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
             for i in range(token.i - 1, token.sent.start - 1, -1):

@@ -180,3 +180,47 @@ def test_the_first_country_to_supply(extract, text, supplier):
     event = _one(extract(text))
     assert _ids(event["suppliers"]) == {supplier}
     assert _ids(event["recipients"]) == {"Q212"}
+
+
+# -- names and nationality adjectives the parser splits from their noun ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "label"),
+    [
+        ("L'armée ukrainienne utilise des drones turcs Bayraktar TB2 depuis 2022.", "Q43", "Bayraktar TB2"),
+        ("Les soldats ukrainiens utilisent des chars Leopard allemands près de Koupiansk.", "Q183", "Leopard 2"),
+        ("Kiev a reçu des chars allemands Leopard 2.", "Q183", "Leopard 2"),
+    ],
+)
+def test_a_nationality_and_a_name_around_the_noun_name_one_item(extract, text, origin, label):
+    """« des drones turcs Bayraktar »: one item, the named system, from the country of the adjective."""
+    events = extract(text)
+    stated = next(e for e in events if not e["implicit"])
+    assert [item["label"] for item in stated["items"]] == [label]
+    assert _ids(stated["suppliers"]) == {origin}
+    assert _ids(stated["recipients"]) == {"Q212"}
+
+
+# -- weapons a strike is made with ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "user"),
+    [
+        ("La Russie a frappé Zaporijjia avec des missiles nord-coréens.", "Q423", "Q159"),
+        ("L'armée russe a bombardé Soumy à l'aide de drones iraniens.", "Q794", "Q159"),
+        ("Les forces russes ont pilonné Kherson à coups d'obus nord-coréens.", "Q423", "Q159"),
+    ],
+)
+def test_the_instrument_of_a_strike_is_used(extract, text, origin, user):
+    events = extract(text)
+    used = _one(events, "use")
+    assert _ids(used["suppliers"]) == {origin}
+    assert _ids(used["recipients"]) == {user}
+    implied = [e for e in events if e["relation"] == "supply" and e["implicit"]]
+    assert len(implied) == 1 and _ids(implied[0]["suppliers"]) == {origin}
+
+
+def test_a_strike_without_a_weapon_is_no_event(extract):
+    assert extract("La Russie a frappé Kherson avec une violence inédite.") == []
