@@ -224,3 +224,20 @@ def test_the_instrument_of_a_strike_is_used(extract, text, origin, user):
 
 def test_a_strike_without_a_weapon_is_no_event(extract):
     assert extract("La Russie a frappé Kherson avec une violence inédite.") == []
+
+
+# -- the other party of an agreement --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Hongrie a conclu un accord avec la Suède pour l'achat de quatre avions Gripen.",
+        "La Hongrie a signé un contrat avec la Suède pour l'acquisition d'avions de combat.",
+        "La Hongrie a signé avec la Suède un contrat pour l'achat d'avions de combat.",
+    ],
+)
+def test_the_other_party_of_a_purchase_agreement_sells(extract, text):
+    event = _one(extract(text), "purchase")
+    assert _ids(event["suppliers"]) == {"Q34"}
+    assert _ids(event["recipients"]) == {"Q28"}

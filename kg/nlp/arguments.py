@@ -100,6 +100,7 @@ class Grammar:
         self.aim_nouns = set(data["aim_nouns"])
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
+        self.agreement_nouns = set(data["agreement_nouns"])
         self.marker_stopwords = set(data["marker_stopwords"])
         self.origin_nouns = set(data["origin_nouns"])
         self.collective_nouns = set(data["collective_nouns"])
@@ -627,20 +628,37 @@ class ArgumentFinder:
                 found.extend(self._with_conjuncts(Argument(child, rel, marker)))
         return found
 
-    def governor_arguments(self, noun: Token) -> list[Argument]:
+    def governor_arguments(self, noun: Token, depth: int = 0) -> list[Argument]:
         """For a nominal trigger, the subject of the verb it is the object of (« X a confirmé la livraison »).
 
         Verbs whose subject receives (« Kiev attend les livraisons ») expose it as `gov-recv:nsubj`.
         """
         head = noun.head
+        if noun.dep_ in ("nmod", "acl") and head.lemma_ in self.g.agreement_nouns and depth == 0:
+            # « un accord avec la Corée du Sud pour l'achat de chars »: the agreement's other party, and
+            # the parties of the verb that governs the agreement.
+            return self._agreement_parties(head) + self.governor_arguments(head, 1)
         if noun.dep_ not in ("obj", "nsubj:pass", "obl:arg", "obl:mod") or head.pos_ != "VERB":
             return []
         kind = "gov-recv:nsubj" if head.lemma_ in self.g.receiver_governors else "gov:nsubj"
         found = [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]
-        # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb.
+        # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb; « avec »
+        # names the other party of an agreement, wherever it stands (« conclure avec X un accord pour … »).
         found.extend(
             Argument(a.token, "gov:obl", a.marker, a.contrasted)
             for a in self.direct(head)
-            if a.rel in ("obl", "obl:arg", "obl:mod") and a.token.i > noun.i and a.marker
+            if a.rel in ("obl", "obl:arg", "obl:mod") and a.marker and (a.token.i > noun.i or a.marker == "avec")
         )
+        for agreement in head.children:
+            # « signer un contrat avec les États-Unis pour l'achat d'avions »: the trigger hangs on the verb.
+            if agreement.dep_ == "obj" and agreement.lemma_ in self.g.agreement_nouns and agreement.i != noun.i:
+                found.extend(self._agreement_parties(agreement))
         return found
+
+    def _agreement_parties(self, agreement: Token) -> list[Argument]:
+        """The other party of an agreement: its « avec » phrase (« un accord avec la Corée du Sud »)."""
+        return [
+            Argument(a.token, "gov:obl", a.marker)
+            for a in self.direct(agreement)
+            if a.marker == "avec" and a.token.pos_ in NOMINAL
+        ]
