@@ -163,14 +163,14 @@ class DiscourseContext:
         for _, candidate in sorted(sharing, key=lambda jp: (abs(jp[1].sentence - here), jp[0] > k)):
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
-                return replace(event, **{side: found})
+                return event.with_side(side, found)
         # 2. The transfer just before, within the window, about the same kind of items.
         for j, candidate in reversed(others):
             if j > k or here - candidate.sentence > self.window or not _same_kind(candidate.event, event):
                 continue
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
-                return replace(event, **{side: found})
+                return event.with_side(side, found)
         # 3. The article's single party on that side. Not for a purchase: its seller
         # is usually left unsaid on purpose (« acheter des obus »).
         if event.relation != "supply":
@@ -182,7 +182,7 @@ class DiscourseContext:
             for p in pool:
                 for actor in getattr(p.event, side):
                     if actor.key == key:
-                        return replace(event, **{side: (actor,)})
+                        return event.with_side(side, (actor,))
         return event
 
     def _user(self, event: Event, item: Placed, before: list[Placed]) -> Event | None:

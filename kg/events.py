@@ -150,11 +150,11 @@ class Extractor:
             return True
         # « la Russie s'approvisionne en obus », « la Pologne s'est dotée de chars »: with a reflexive pronoun the
         # subject receives; « se livrer à », « se produire » are other verbs. Active rules leave these alone.
-        reflexive = any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex") for c in trigger.children)
+        reflexive = any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex", []) for c in trigger.children)
         if reflexive or rule.voice == "reflexive":
             return reflexive and rule.voice == "reflexive"
-        passive = "Pass" in trigger.morph.get("Voice") or any(c.dep_ == "aux:pass" for c in trigger.children)
-        if trigger.dep_ == "acl" and trigger.morph.get("VerbForm") == ["Part"]:
+        passive = "Pass" in trigger.morph.get("Voice", []) or any(c.dep_ == "aux:pass" for c in trigger.children)
+        if trigger.dep_ == "acl" and trigger.morph.get("VerbForm", []) == ["Part"]:
             passive = not any(c.dep_ in ("nsubj", "aux:tense") for c in trigger.children)
         return passive == (rule.voice == "passive")
 
@@ -339,7 +339,7 @@ class Extractor:
         for side, actors in ruled_out.items():
             # « destinés à Wagner, et non au gouvernement russe »: the same transfer, denied to the other party.
             if actors and getattr(base, side):
-                events.append(replace(base, **{side: actors}, modality="negated", source=source))  # type: ignore[arg-type]
+                events.append(replace(base.with_side(side, actors), modality="negated", source=source))
         if relation == "use" and suppliers and recipients:
             # An item's stated origin and its user imply a transfer between them.
             implicit_suppliers = tuple(a for a in suppliers if a not in recipients)
@@ -418,14 +418,14 @@ class Extractor:
         if direct:
             return direct
         if self.coreference.is_pronoun(token):
-            if "Yes" in token.morph.get("Poss") and token.head.head.pos_ in ("VERB", "AUX"):
+            if "Yes" in token.morph.get("Poss", []) and token.head.head.pos_ in ("VERB", "AUX"):
                 # « X poursuit ses livraisons »: a possessive on the object is bound by the subject.
                 for arg in self.arguments.subject_of(token.head.head):
                     if arg.rel == "nsubj" and arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
                         bound = self.resolve_actors(arg.token, mentions, depth + 1)
                         if bound:
                             return bound
-            exclude = set() if "Yes" in token.morph.get("Poss") else self._clause_subjects(token, mentions, depth)
+            exclude = set() if "Yes" in token.morph.get("Poss", []) else self._clause_subjects(token, mentions, depth)
             antecedent = self.coreference.resolve(token, exclude)
             return (antecedent,) if antecedent is not None else ()
         if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
@@ -455,7 +455,7 @@ class Extractor:
         lemma = token.lemma_
         if lemma in self.coreference.descriptions and lemma not in self.coreference.relational and depth < 3:
             for det in token.children:
-                if det.dep_ == "det" and "Yes" in det.morph.get("Poss"):
+                if det.dep_ == "det" and "Yes" in det.morph.get("Poss", []):
                     # « son pays », « leur gouvernement »: the possessor itself.
                     owner = self.resolve_actors(det, mentions, depth + 1)
                     if owner:
@@ -621,10 +621,11 @@ class Extractor:
                 if after < len(doc) and getattr(mentions.get(after), "kind", None) == "demonym":
                     after = mentions[after].end
                 following = mentions.get(after) if after < len(doc) else None
-                name = self.vocabulary.items[following.iris[0]] if following and following.kind == "item" else None
-                if name is not None and not name.generic and (entry.generic or name.category == entry.category):
-                    best_iri, best_text = name.iri, doc[following.start : following.end].text
-                    words_end = following.end
+                if following is not None and following.kind == "item":
+                    name = self.vocabulary.items[following.iris[0]]
+                    if not name.generic and (entry.generic or name.category == entry.category):
+                        best_iri, best_text = name.iri, doc[following.start : following.end].text
+                        words_end = following.end
             if best_iri == iri and self.vocabulary.items[iri].generic:
                 antecedent = self.coreference.resolve_item(head, self.vocabulary.items[iri].category, self._broad)
                 if antecedent is not None and antecedent.iri is not None:
@@ -652,7 +653,7 @@ class Extractor:
         if depth < 2 and token.pos_ in ("NOUN", "PROPN"):
             # « demander à ses alliés de livrer des chars »: the parser hangs the clause on the noun.
             for child in token.children:
-                if child.dep_ == "acl" and child.pos_ == "VERB" and child.morph.get("VerbForm") == ["Inf"]:
+                if child.dep_ == "acl" and child.pos_ == "VERB" and child.morph.get("VerbForm", []) == ["Inf"]:
                     clause = self.resolve_items(child, mentions, depth + 1)
                     if clause:
                         return clause

@@ -32,6 +32,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from kg.errors import KgError
@@ -229,9 +230,11 @@ class ResultsWriter:
         )
         self._offset += len(line)
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._stack.__exit__(*exc_info)
-        if exc_info[0] is not None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._stack.__exit__(exc_type, exc, traceback)
+        if exc_type is not None:
             return
         manifest = {
             "format": FORMAT,

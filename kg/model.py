@@ -7,7 +7,7 @@ work from them (or from a JSONL file) without loading the NLP model.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 RELATIONS = ("supply", "purchase", "produce", "use", "request")
@@ -103,6 +103,14 @@ class Event:
     source: str | None = None
     trigger: tuple[tuple[int, int], ...] = field(default_factory=tuple)
     value: Value | None = None
+
+    def with_side(self, side: str, actors: tuple[Actor, ...]) -> Event:
+        """This event with the actors of one side, "suppliers" or "recipients", replaced."""
+        if side == "suppliers":
+            return replace(self, suppliers=actors)
+        if side == "recipients":
+            return replace(self, recipients=actors)
+        raise ValueError(f"no side {side!r}")
 
     def to_json(self) -> dict[str, Any]:
         """The event in the JSONL schema of the annotation guidelines, plus provenance."""

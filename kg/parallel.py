@@ -35,7 +35,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,7 +79,7 @@ def extract_documents(
     dask: str | None = None,
     extractor: Extractor | None = None,
     advance: Callable[[], None] | None = None,
-) -> Iterator[tuple[Article, list[Event]]]:
+) -> Generator[tuple[Article, list[Event]], None, None]:
     """Each article with its events, in the order given, however the work is spread.
 
     Args:
@@ -116,7 +116,7 @@ def extract_documents(
 
 def _announce(
     stream: Iterator[tuple[Article, list[Event]]], advance: Callable[[], None] | None
-) -> Iterator[tuple[Article, list[Event]]]:
+) -> Generator[tuple[Article, list[Event]], None, None]:
     try:
         for pair in stream:
             if advance is not None:

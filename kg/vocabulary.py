@@ -72,6 +72,11 @@ def _text(graph: Graph, subject: URIRef, predicate: URIRef, lang: str | None) ->
     return values[0] if values else None
 
 
+def _named(graph: Graph, cls: URIRef) -> list[URIRef]:
+    """The IRIs typed `cls`, sorted (blank nodes are no vocabulary entries)."""
+    return sorted({s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef)})
+
+
 def _local(iri: URIRef | str) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -126,7 +131,7 @@ def load_vocabulary(ontology_dir: Path) -> Vocabulary:
 
 def _load_actors(graph: Graph, vocab: Vocabulary) -> None:
     for kind in ACTOR_CLASSES:
-        for concept in sorted(set(graph.subjects(RDF.type, KG[kind]))):
+        for concept in _named(graph, KG[kind]):
             iri = str(concept)
             qid = None
             for same in graph.objects(concept, OWL.sameAs):
@@ -156,12 +161,12 @@ def _load_actors(graph: Graph, vocab: Vocabulary) -> None:
 
 
 def _load_items(graph: Graph, vocab: Vocabulary) -> None:
-    for category in sorted(set(graph.subjects(RDF.type, KG.ItemCategory))):
+    for category in _named(graph, KG.ItemCategory):
         vocab.categories[str(category)] = _local(category)
-    for concept in sorted(set(graph.subjects(RDF.type, KG.ItemType))):
+    for concept in _named(graph, KG.ItemType):
         iri = str(concept)
-        category = graph.value(concept, KG.category)
-        if category is None or str(category) not in vocab.categories:
+        category_iri = graph.value(concept, KG.category)
+        if category_iri is None or str(category_iri) not in vocab.categories:
             raise OntologyError(f"items.ttl: {iri}: kg:category missing or not an item category")
         broader = {str(b) for b in graph.objects(concept, SKOS.broader)}
         label = _text(graph, concept, SKOS.prefLabel, "en") or _local(iri)
@@ -169,7 +174,7 @@ def _load_items(graph: Graph, vocab: Vocabulary) -> None:
             iri=iri,
             label=label,
             label_fr=_text(graph, concept, SKOS.prefLabel, "fr") or label,
-            category=vocab.categories[str(category)],
+            category=vocab.categories[str(category_iri)],
             # A type directly under its category is generic ("drone"); one under
             # another type is a named system ("Shahed") and wins over generics.
             generic=bool(broader & set(vocab.categories)) or not broader,

@@ -52,8 +52,8 @@ def _is_name(token: Token) -> bool:
 
 def _infinitival(verb: Token) -> bool:
     """An infinitive, simple or compound (« livrer », « avoir livré »)."""
-    return verb.morph.get("VerbForm") == ["Inf"] or any(
-        c.dep_ == "aux:tense" and c.morph.get("VerbForm") == ["Inf"] for c in verb.children
+    return verb.morph.get("VerbForm", []) == ["Inf"] or any(
+        c.dep_ == "aux:tense" and c.morph.get("VerbForm", []) == ["Inf"] for c in verb.children
     )
 
 
@@ -63,7 +63,7 @@ def aim_noun(infinitive: Token, aims: set[str]) -> Token | None:
 
     The arguments take the infinitive's subject from the aim's holder; the modality calls its act planned.
     """
-    verb = infinitive.pos_ in ("VERB", "AUX") and "Inf" in infinitive.morph.get("VerbForm")
+    verb = infinitive.pos_ in ("VERB", "AUX") and "Inf" in infinitive.morph.get("VerbForm", [])
     if not verb or not any(c.dep_ == "mark" and c.lower_ in ("de", "d'", "d’") for c in infinitive.children):
         return None
     copula = infinitive.head
@@ -192,11 +192,11 @@ class ArgumentFinder:
                 # except the phrases a participle modifying a nominal trigger carries
                 # (« les livraisons prévues par l'UE »).
                 out.append(Argument(child, dep, marker))
-                participle = child.morph.get("VerbForm") == ["Part"] or child.pos_ in ("PROPN", "NOUN")
+                participle = child.morph.get("VerbForm", []) == ["Part"] or child.pos_ in ("PROPN", "NOUN")
                 if dep == "acl" and node.pos_ == "NOUN" and participle:
                     out.extend(a for a in self._lifted(child) if a.marker in self.g.lifted_markers)
                 continue
-            if dep == "det" and "Yes" in child.morph.get("Poss"):
+            if dep == "det" and "Yes" in child.morph.get("Poss", []):
                 out.append(Argument(child, "poss", ""))
                 continue
             if node.pos_ in ("VERB", "AUX") and child.pos_ == "ADV" and child.lower_ in self.g.quantity_adverbs:
@@ -300,7 +300,7 @@ class ArgumentFinder:
                     out.extend(self._lifted(child, depth + 1))
             elif dep == "acl" and (
                 child.lemma_ in self.g.destination_participles
-                and child.morph.get("VerbForm") == ["Part"]
+                and child.morph.get("VerbForm", []) == ["Part"]
                 or child.lemma_ in self.g.content_verbs
             ):
                 # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau »; the
@@ -309,7 +309,7 @@ class ArgumentFinder:
                 for grand, gdep, m in self.marked(child):
                     if m in self.g.lifted_markers and m not in self.g.agent_markers and gdep not in self.g.clause_deps:
                         out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
-            elif dep == "amod" and child.pos_ == "ADJ" and child.morph.get("VerbForm") != ["Part"]:
+            elif dep == "amod" and child.pos_ == "ADJ" and child.morph.get("VerbForm", []) != ["Part"]:
                 # « des armes américaines à l'Ukraine »: the phrase after an adjective that ends the noun
                 # phrase is the parser's attachment to the nearest word, not the adjective's complement.
                 for grand, gdep, m in self.marked(child):
@@ -478,7 +478,9 @@ class ArgumentFinder:
         if depth > 4 or verb.head.i == verb.i:
             return []
         head, dep = verb.head, verb.dep_
-        if dep == "xcomp" or (dep in ("ccomp", "advcl", "obl:arg", "obj") and verb.morph.get("VerbForm") == ["Inf"]):
+        if dep == "xcomp" or (
+            dep in ("ccomp", "advcl", "obl:arg", "obj") and verb.morph.get("VerbForm", []) == ["Inf"]
+        ):
             if head.lemma_ in self.g.object_control_verbs:
                 objects = [
                     a
@@ -496,19 +498,24 @@ class ArgumentFinder:
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         if (
             dep == "acl"
-            and verb.morph.get("VerbForm") == ["Inf"]
+            and verb.morph.get("VerbForm", []) == ["Inf"]
             and head.head.lemma_ in self.g.object_control_verbs
             and head.dep_ in ("obj", "iobj", "obl:arg", "obl:mod", "obl")
         ):
             # « demander à ses alliés de livrer »: the parser hangs the infinitive on the
             # object, which is its subject.
             return self._with_conjuncts(Argument(head, "nsubj", ""))
-        if dep == "acl" and head.pos_ == "NOUN" and verb.morph.get("VerbForm") == ["Inf"] and head.head.i != head.i:
+        if dep == "acl" and head.pos_ == "NOUN" and verb.morph.get("VerbForm", []) == ["Inf"] and head.head.i != head.i:
             # « un contrat pour produire des obus »: the party to the contract.
             if head.head.pos_ in ("VERB", "AUX"):
                 return [Argument(a.token, "nsubj", "") for a in self.subject_of(head.head, depth + 1)]
             return []
-        if dep == "conj" and head.pos_ in ("VERB", "AUX") or dep == "advcl" and verb.morph.get("VerbForm") == ["Part"]:
+        if (
+            dep == "conj"
+            and head.pos_ in ("VERB", "AUX")
+            or dep == "advcl"
+            and verb.morph.get("VerbForm", []) == ["Part"]
+        ):
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
         if verb.pos_ in ("ADV", "ADP", "SCONJ") and dep in ("advmod", "mark", "case", "fixed"):
             # « afin de les livrer », with the infinitive hung on « afin »: a purpose clause has the
@@ -530,14 +537,14 @@ class ArgumentFinder:
         if trigger.pos_ in ("VERB", "AUX"):
             if not any(a.rel in SUBJECTS for a in args):
                 args.extend(self.subject_of(trigger))
-            passive = any(c.dep_ == "aux:pass" for c in trigger.children) or "Pass" in trigger.morph.get("Voice")
+            passive = any(c.dep_ == "aux:pass" for c in trigger.children) or "Pass" in trigger.morph.get("Voice", [])
             if passive and trigger.dep_ == "conj" and trigger.head.pos_ in ("VERB", "AUX"):
                 # « La France va produire des obus, et les blindés seront livrés »: the agent left
                 # unsaid in a coordinated passive is the topic of the first clause (rules use it last).
                 args.extend(Argument(a.token, "topic", "") for a in self.subject_of(trigger.head) if a.rel == "nsubj")
             if (
                 trigger.dep_ == "acl"
-                and trigger.morph.get("VerbForm") == ["Part"]
+                and trigger.morph.get("VerbForm", []) == ["Part"]
                 and not any(a.rel in SUBJECTS for a in args)
             ):
                 args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
@@ -566,7 +573,7 @@ class ArgumentFinder:
         for child in noun.children:
             if child.pos_ != "VERB" or child.lemma_ not in self.g.content_verbs:
                 continue
-            relative = any(c.dep_ == "nsubj" and "Rel" in c.morph.get("PronType") for c in child.children)
+            relative = any(c.dep_ == "nsubj" and "Rel" in c.morph.get("PronType", []) for c in child.children)
             if (
                 child.dep_ == "acl"
                 and not any(c.dep_ in SUBJECTS for c in child.children)

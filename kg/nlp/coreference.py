@@ -28,7 +28,7 @@ class Antecedent:
 
 
 def _feature(token: Token, name: str) -> str | None:
-    values = token.morph.get(name)
+    values = token.morph.get(name, [])
     if not values:
         return None
     value = values[0]
@@ -106,7 +106,7 @@ class CoreferenceResolver:
         if key not in self.pronouns:
             return None
         gender, number = self.pronouns[key]
-        possessive = "Yes" in token.morph.get("Poss")
+        possessive = "Yes" in token.morph.get("Poss", [])
         if possessive:
             # The possessive agrees with the possessed, and « leurs » often stands
             # for an organisation's members: no agreement is required.

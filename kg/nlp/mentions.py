@@ -8,9 +8,11 @@ matched on lower-cased text (the lemmatizer turns « obus » into « obu »).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -43,9 +45,8 @@ class MentionFinder:
     def _add(self, nlp: Language, kind: str, table: dict[str, tuple[str, str]]) -> None:
         entries = sorted(table.items())
         # The tokenizer alone, in one stream: the same Docs as make_doc, in a fraction of the time.
-        for (alias, (iri, how)), pattern in zip(
-            entries, nlp.tokenizer.pipe(alias for alias, _ in entries), strict=True
-        ):
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
+        for (alias, (iri, how)), pattern in zip(entries, tokenizer.pipe(alias for alias, _ in entries), strict=True):
             key = f"{kind}\t{alias}"
             self.matcher.add(key, [pattern])
             self._keys[nlp.vocab.strings[key]] = (kind, iri, how)

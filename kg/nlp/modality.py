@@ -32,7 +32,7 @@ def _governors(trigger: Token) -> list[Token]:
             break
         if (
             token.dep_ == "acl"
-            and token.morph.get("VerbForm") == ["Part"]
+            and token.morph.get("VerbForm", []) == ["Part"]
             and any(c.dep_ in ("obl:agent", "obl:arg", "obl:mod") for c in token.children)
         ):
             # « les chars livrés à l'Ukraine par l'Allemagne n'ont pas été utilisés »: a participle with
@@ -44,10 +44,10 @@ def _governors(trigger: Token) -> list[Token]:
 
 
 def _feature(token: Token, name: str) -> set[str]:
-    values = set(token.morph.get(name))
+    values = set(token.morph.get(name, []))
     for child in token.children:
         if child.dep_ in AUX_DEPS:
-            values.update(child.morph.get(name))
+            values.update(child.morph.get(name, []))
     return values
 
 
@@ -91,7 +91,7 @@ class ModalityClassifier:
         negs = [
             c
             for c in token.children
-            if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity") or c.lower_ in adverbs)
+            if c.dep_ == "advmod" and ("Neg" in c.morph.get("Polarity", []) or c.lower_ in adverbs)
         ]
         if not negs:
             return False
@@ -111,7 +111,7 @@ class ModalityClassifier:
         chain = _governors(trigger)
         # « a livré » is done, « doit être livré » (a passive) is still to come.
         perfect = any(c.dep_ == "aux:tense" for c in trigger.children) or (
-            trigger.morph.get("Tense") == ["Past"]
+            trigger.morph.get("Tense", []) == ["Past"]
             and any(c.dep_ in ("aux", "cop") for c in trigger.children)
             and not any(c.dep_ == "aux:pass" for c in trigger.children)
         )

@@ -87,7 +87,9 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         if any(c.dep_ in nominal_marks for c in token.children):
             return False
         return any(
-            c.dep_ == "nsubj" or c.i < token.i and (c.lower_ in ("ne", "n'", "n’") or "Yes" in c.morph.get("Reflex"))
+            c.dep_ == "nsubj"
+            or c.i < token.i
+            and (c.lower_ in ("ne", "n'", "n’") or "Yes" in c.morph.get("Reflex", []))
             for c in token.children
         )
 

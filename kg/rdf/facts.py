@@ -50,8 +50,9 @@ def add_facts(dataset: Dataset) -> Graph:
     # made building facts quadratic in the number of documents.
     events_by_graph: dict[Node, set[Node]] = {}
     for event, _, _, context in dataset.quads((None, RDF.type, KG.Event, None)):
-        identifier = getattr(context, "identifier", context)
-        events_by_graph.setdefault(identifier, set()).add(event)
+        identifier = context.identifier if isinstance(context, Graph) else context
+        if identifier is not None:
+            events_by_graph.setdefault(identifier, set()).add(event)
     for graph in dataset.graphs():
         if graph.identifier not in (FACTS_GRAPH, SUMMARIES_GRAPH):
             _collect(graph, events_by_graph.get(graph.identifier, set()), support)
