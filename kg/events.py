@@ -22,7 +22,8 @@ from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
 from kg.nlp.pipeline import Sentence, load_data, parse_sentences
 from kg.nlp.quantity import read_quantity, read_value
-from kg.rules.loader import Rule, compile_rules, trigger_lemmas
+from kg.rules.loader import Rule, trigger_lemmas
+from kg.rules.matcher import RuleMatcher
 from kg.vocabulary import Vocabulary
 
 # Which side must be named for an event to be worth keeping.
@@ -57,7 +58,7 @@ class Extractor:
         self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
-        self.matcher = compile_rules(rules, nlp.vocab)
+        self.matcher = RuleMatcher(rules, nlp.vocab)
         self.grammar = Grammar()
         self.modality = ModalityClassifier(self.grammar.aim_nouns)
         if "kg_verb_repair" not in nlp.pipe_names:
@@ -130,15 +131,13 @@ class Extractor:
         """Rule matches grouped by the start token of the sentence of their trigger."""
         by_sentence: dict[int, list[tuple[str, dict[str, int]]]] = {}
         seen: set[tuple[str, int]] = set()
-        for match_id, token_ids in self.matcher(doc):
-            rule = self.rules[self.nlp.vocab.strings[match_id]]
-            nodes = {node["RIGHT_ID"]: token_ids[i] for i, node in enumerate(rule.pattern)}
-            key = (rule.id, nodes["trigger"])
+        for rule_id, nodes in self.matcher(doc):
+            key = (rule_id, nodes["trigger"])
             if key in seen:
                 continue
             seen.add(key)
             trigger = doc[nodes["trigger"]]
-            by_sentence.setdefault(trigger.sent.start, []).append((rule.id, nodes))
+            by_sentence.setdefault(trigger.sent.start, []).append((rule_id, nodes))
         return by_sentence
 
     def _trigger_ok(self, rule: Rule, trigger: Token) -> bool:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import RuleError
-from kg.rules.loader import compile_rules, load_rules
+from kg.rules.loader import load_rules
+from kg.rules.matcher import RuleMatcher
 
 RULES = load_rules()
 EXAMPLES = [(rule.id, i, ex) for rule in RULES for i, ex in enumerate(rule.examples)]
@@ -39,6 +40,35 @@ def test_rules_every_rule_fires_on_its_own_examples(extract):
     for rule in RULES:
         fired = {e["rule"] for ex in rule.examples for e in extract(ex.text)}
         assert rule.id in fired, f"{rule.id} never fired on its examples"
+
+
+def test_rule_matcher_finds_what_a_dependency_matcher_holding_every_rule_finds(extractor):
+    """The lemma table for one-word rules is a shortcut: it must match exactly where spaCy's matcher does,
+    on every rule's examples and on sentences with words the rules ask for in other parts of speech."""
+    from spacy.matcher import DependencyMatcher
+
+    vocab = extractor.nlp.vocab
+    reference = DependencyMatcher(vocab)
+    for rule in RULES:
+        reference.add(rule.id, [rule.pattern])
+    patterns = {rule.id: rule.pattern for rule in RULES}
+    texts = [example.text for rule in RULES for example in rule.examples] + [
+        "La livraison du livre a été commandée par la bibliothèque, qui l'a livré en mains propres.",
+        "Le Portugal passe commande de drones et met des blindés à la disposition de la Moldavie.",
+        "Les aides, les achats et les ventes de matériel portent sur des munitions.",
+        # « prête », « prêt »: the lemma of a trigger noun (« un prêt »), here an adjective.
+        "La Belgique est prête à répondre à ces accusations, et le ministre se dit prêt.",
+    ]
+    compared = 0
+    for doc in extractor.nlp.pipe(texts):
+        expected = {(vocab.strings[key], tuple(ids)) for key, ids in reference(doc)}
+        found = {
+            (rule_id, tuple(nodes[node["RIGHT_ID"]] for node in patterns[rule_id]))
+            for rule_id, nodes in extractor.matcher(doc)
+        }
+        assert found == expected, doc.text
+        compared += len(expected)
+    assert compared > len(RULES)
 
 
 def test_rules_cover_every_relation():
@@ -89,5 +119,5 @@ def test_rules_compile_rejects_bad_pattern_with_rule_id(tmp_path: Path, extracto
         encoding="utf-8",
     )
     with pytest.raises(RuleError) as info:
-        compile_rules(load_rules([path]), extractor.nlp.vocab)
+        RuleMatcher(load_rules([path]), extractor.nlp.vocab)
     assert info.value.message.startswith("bad.yaml: r9: bad pattern")

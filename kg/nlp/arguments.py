@@ -419,8 +419,12 @@ class ArgumentFinder:
         Read from the words, not the tree: the parser often hangs the second phrase on the verb, or makes
         it the subject of a following incise.
         """
-        doc, sentence = last.doc, last.sent
-        i = max(t.i for t in last.subtree) + 1
+        doc = last.doc
+        i = last.right_edge.i + 1
+        starts = {locution[0] for locution in self.g.coordinating_locutions}
+        if not any(j < len(doc) and doc[j].lower_ in starts for j in (i, i + 1)):
+            return None  # the common case, decided before finding the sentence (costly)
+        sentence = last.sent
         if i < sentence.end and doc[i].text == ",":
             i += 1
         for locution in self.g.coordinating_locutions:
@@ -601,7 +605,7 @@ class ArgumentFinder:
         phrase without a verb, a comma, then an agent marker.
         """
         doc, sentence = noun.doc, noun.sent
-        comma = max(t.i for t in noun.subtree) + 1
+        comma = noun.right_edge.i + 1
         if comma >= sentence.end or doc[comma].text != ",":
             return []
         close = comma + 1

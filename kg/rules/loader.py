@@ -178,17 +178,3 @@ def trigger_lemmas(rules: list[Rule]) -> set[str]:
         elif isinstance(value, dict):
             lemmas.update(v for v in value.get("IN", []) if isinstance(v, str))
     return lemmas
-
-
-def compile_rules(rules: list[Rule], vocab: Any) -> Any:
-    """A DependencyMatcher holding every rule; spaCy's own pattern check reports bad patterns."""
-    from spacy.matcher import DependencyMatcher
-
-    matcher = DependencyMatcher(vocab, validate=True)
-    for rule in rules:
-        try:
-            matcher.add(rule.id, [rule.pattern])
-        except (ValueError, KeyError, TypeError) as exc:
-            message = " ".join(str(exc).split())[:300]
-            raise RuleError(f"{rule.source}: {rule.id}: bad pattern ({message})") from None
-    return matcher
