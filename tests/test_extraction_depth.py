@@ -7,20 +7,11 @@ texts) and runs through the real French model and the project's rules.
 from __future__ import annotations
 
 import pytest
-
-
-def _qids(actors: list[dict]) -> set[str]:
-    return {a["qid"] or a["label"] for a in actors}
+from conftest import actor_ids, one_event
 
 
 def _transfers(events: list[dict]) -> list[dict]:
     return [e for e in events if e["relation"] in ("supply", "purchase")]
-
-
-def _one(events: list[dict], relation: str = "supply") -> dict:
-    found = [e for e in events if e["relation"] == relation and not e["implicit"]]
-    assert len(found) == 1, events
-    return found[0]
 
 
 # -- modality -------------------------------------------------------------------
@@ -52,12 +43,12 @@ def _one(events: list[dict], relation: str = "supply") -> dict:
     ],
 )
 def test_modality_follows_the_guidelines_cues(extract, text, modality):
-    assert _one(extract(text))["modality"] == modality
+    assert one_event(extract(text))["modality"] == modality
 
 
 def test_adjunct_is_outside_the_scope_of_a_future_verb(extract):
     text = "Les États-Unis vont refaire leurs stocks après leurs livraisons d'armes à l'Ukraine."
-    event = _one(extract(text))
+    event = one_event(extract(text))
     assert event["modality"] == "asserted"
 
 
@@ -85,11 +76,11 @@ def test_attribution_keeps_the_named_source(extract, text, source):
 
 
 def test_no_source_without_a_reporting_cue(extract):
-    assert _one(extract("La Turquie a livré des drones à l'Ukraine."))["source"] is None
+    assert one_event(extract("La Turquie a livré des drones à l'Ukraine."))["source"] is None
 
 
 def test_a_verb_of_appearance_names_no_source(extract):
-    event = _one(extract("La Corée du Nord semble livrer des armes à la Russie."))
+    event = one_event(extract("La Corée du Nord semble livrer des armes à la Russie."))
     assert event["modality"] == "reported"
     assert event["source"] is None
 
@@ -99,38 +90,38 @@ def test_a_verb_of_appearance_names_no_source(extract):
 
 def test_pronoun_subject_resolves_to_the_recent_actor(extract):
     events = extract("La Corée du Nord multiplie les essais. Elle a livré des obus à la Russie.")
-    event = _one(events)
-    assert _qids(event["suppliers"]) == {"Q423"}
-    assert _qids(event["recipients"]) == {"Q159"}
+    event = one_event(events)
+    assert actor_ids(event["suppliers"]) == {"Q423"}
+    assert actor_ids(event["recipients"]) == {"Q159"}
 
 
 def test_object_clitic_is_not_its_own_clause_subject(extract):
     events = extract("La Russie manque de munitions. L'Iran lui fournit des drones.")
-    event = _one(events)
-    assert _qids(event["suppliers"]) == {"Q794"}
-    assert _qids(event["recipients"]) == {"Q159"}
+    event = one_event(events)
+    assert actor_ids(event["suppliers"]) == {"Q794"}
+    assert actor_ids(event["recipients"]) == {"Q159"}
 
 
 def test_demonstrative_description_stands_for_a_country(extract):
-    event = _one(extract("La Corée du Nord multiplie les essais. Ce pays a livré des obus à la Russie."))
-    assert _qids(event["suppliers"]) == {"Q423"}
+    event = one_event(extract("La Corée du Nord multiplie les essais. Ce pays a livré des obus à la Russie."))
+    assert actor_ids(event["suppliers"]) == {"Q423"}
 
 
 def test_the_latter_agrees_in_gender(extract):
-    event = _one(extract("L'Iran soutient la Russie. Ce dernier a livré des drones à Moscou."))
-    assert _qids(event["suppliers"]) == {"Q794"}
-    assert _qids(event["recipients"]) == {"Q159"}
+    event = one_event(extract("L'Iran soutient la Russie. Ce dernier a livré des drones à Moscou."))
+    assert actor_ids(event["suppliers"]) == {"Q794"}
+    assert actor_ids(event["recipients"]) == {"Q159"}
 
 
 def test_possessed_country_is_the_possessor(extract):
     events = extract("Le président ukrainien a réclamé des livraisons rapides d'armes à son pays.")
-    assert [_qids(e["recipients"]) for e in events] == [{"Q212"}]
+    assert [actor_ids(e["recipients"]) for e in events] == [{"Q212"}]
     assert events[0]["relation"] == "request"
 
 
 def test_epithet_from_the_vocabulary(extract):
-    event = _one(extract("Le royaume ermite a vendu des roquettes à la Russie."), "purchase")
-    assert _qids(event["suppliers"]) == {"Q423"}
+    event = one_event(extract("Le royaume ermite a vendu des roquettes à la Russie."), "purchase")
+    assert actor_ids(event["suppliers"]) == {"Q423"}
 
 
 def test_demonstrative_generic_item_stands_for_the_named_system(extract):
@@ -155,8 +146,8 @@ def test_origin_and_user_imply_a_supply(extract, text):
     use = [e for e in events if e["relation"] == "use"]
     implicit = [e for e in events if e["relation"] == "supply" and e["implicit"]]
     assert use and implicit, events
-    assert _qids(implicit[0]["suppliers"]) == {"Q794"}
-    assert _qids(implicit[0]["recipients"]) == {"Q159"}
+    assert actor_ids(implicit[0]["suppliers"]) == {"Q794"}
+    assert actor_ids(implicit[0]["recipients"]) == {"Q159"}
 
 
 def test_use_without_origin_implies_nothing(extract):
@@ -180,7 +171,7 @@ def test_use_without_origin_implies_nothing(extract):
     ],
 )
 def test_french_numbers_are_normalised(extract, text, quantity, quantity_text):
-    item = _one(extract(text))["items"][0]
+    item = one_event(extract(text))["items"][0]
     assert item["quantity"] == quantity
     assert item["quantity_text"] == quantity_text
 
@@ -218,8 +209,8 @@ def test_price_per_unit_is_not_the_value(extract):
 
 
 def test_group_keeps_its_named_members(extract):
-    event = _one(extract("Plusieurs pays, notamment la Suède et la Norvège, ont livré des obus à l'Ukraine."))
-    assert {"Q34", "Q20"} <= _qids(event["suppliers"])
+    event = one_event(extract("Plusieurs pays, notamment la Suède et la Norvège, ont livré des obus à l'Ukraine."))
+    assert {"Q34", "Q20"} <= actor_ids(event["suppliers"])
     assert any(a["qid"] is None for a in event["suppliers"])
 
 
@@ -229,8 +220,8 @@ def test_group_keeps_its_named_members(extract):
 )
 def test_object_after_the_recipient_is_the_verbs_object(extract, text, supplier):
     """The parser hangs « les chars » on « l'Ukraine » as an nmod without preposition: it is the object."""
-    event = _one(extract(text))
-    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({supplier}, {"Q212"})
+    event = one_event(extract(text))
+    assert (actor_ids(event["suppliers"]), actor_ids(event["recipients"])) == ({supplier}, {"Q212"})
     assert [i["category"] for i in event["items"]] == ["armoured_vehicle"]
 
 
@@ -243,40 +234,40 @@ def test_object_after_the_recipient_is_the_verbs_object(extract, text, supplier)
 )
 def test_an_aims_holder_is_who_acts(extract, text, supplier):
     """The infinitive after « l'objectif … est de » is done by the aim's holder, and is planned."""
-    event = _one(extract(text))
-    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({supplier}, {"Q212"})
+    event = one_event(extract(text))
+    assert (actor_ids(event["suppliers"]), actor_ids(event["recipients"])) == ({supplier}, {"Q212"})
     assert event["modality"] == "planned"
 
 
 def test_group_with_dont_and_funding(extract):
-    event = _one(extract("L'armée ukrainienne a été financée par douze pays, dont l'Espagne et le Canada."))
-    assert {"Q29", "Q16"} <= _qids(event["suppliers"])
+    event = one_event(extract("L'armée ukrainienne a été financée par douze pays, dont l'Espagne et le Canada."))
+    assert {"Q29", "Q16"} <= actor_ids(event["suppliers"])
     assert [i["category"] for i in event["items"]] == ["funding"]
 
 
 def test_unnamed_party_is_kept_without_id(extract):
-    event = _one(extract("Rien ne peut empêcher les alliés de la Russie de lui fournir des armes."))
+    event = one_event(extract("Rien ne peut empêcher les alliés de la Russie de lui fournir des armes."))
     assert [a["qid"] for a in event["suppliers"]] == [None]
-    assert _qids(event["recipients"]) == {"Q159"}
+    assert actor_ids(event["recipients"]) == {"Q159"}
 
 
 def test_transfer_asked_for_is_a_request_with_its_parties(extract):
     events = extract("Le ministre a exhorté l'Allemagne à autoriser la fourniture de chars Leopard à l'Ukraine.")
     assert [e["relation"] for e in events] == ["request"]
-    assert _qids(events[0]["suppliers"]) == {"Q183"}
-    assert _qids(events[0]["recipients"]) == {"Q212"}
+    assert actor_ids(events[0]["suppliers"]) == {"Q183"}
+    assert actor_ids(events[0]["recipients"]) == {"Q212"}
 
 
 def test_subject_qui_is_the_noun_before_it_when_the_parser_loses_the_relative_clause(extract):
     events = extract("L'Allemagne vendrait des chars aux Pays-Bas qui les livreraient ensuite à l'armée ukrainienne.")
-    supply = _one(events)
-    assert _qids(supply["suppliers"]) == {"Q55"} and _qids(supply["recipients"]) == {"Q212"}
+    supply = one_event(events)
+    assert actor_ids(supply["suppliers"]) == {"Q55"} and actor_ids(supply["recipients"]) == {"Q212"}
 
 
 def test_purpose_clause_has_the_subject_of_the_verb_it_modifies(extract):
     events = extract("Le Pentagone prévoit d'acheter des obus à la Corée du Sud afin de les livrer à l'Ukraine.")
-    assert _qids(_one(events)["suppliers"]) == {"Q30"}
-    assert _qids(_one(events, "purchase")["suppliers"]) == {"Q884"}
+    assert actor_ids(one_event(events)["suppliers"]) == {"Q30"}
+    assert actor_ids(one_event(events, "purchase")["suppliers"]) == {"Q884"}
 
 
 def test_items_coordinated_by_ainsi_que_wherever_the_parser_hangs_them(extract):
@@ -284,7 +275,7 @@ def test_items_coordinated_by_ainsi_que_wherever_the_parser_hangs_them(extract):
         "La Belgique va envoyer une dizaine de canons, ainsi que des blindés, des drones et des obus, "
         "a annoncé la ministre Ludivine Dedonder."
     )
-    event = _one(extract(text))
+    event = one_event(extract(text))
     assert {i["category"] for i in event["items"]} == {"artillery", "armoured_vehicle", "drone", "ammunition"}
     assert event["source"] == "Ludivine Dedonder"
 
@@ -297,7 +288,7 @@ def test_items_coordinated_by_ainsi_que_wherever_the_parser_hangs_them(extract):
     ],
 )
 def test_party_ruled_out_by_et_non_gets_the_transfer_negated(extract, text):
-    found = {(frozenset(_qids(e["recipients"])), e["modality"]) for e in _transfers(extract(text))}
+    found = {(frozenset(actor_ids(e["recipients"])), e["modality"]) for e in _transfers(extract(text))}
     assert (frozenset({"Q212"}), "negated") not in found
     assert (frozenset({"Q159"}), "negated") in found
     assert not any("Q159" in recipients for recipients, modality in found if modality != "negated")
@@ -305,8 +296,8 @@ def test_party_ruled_out_by_et_non_gets_the_transfer_negated(extract, text):
 
 def test_phrases_after_an_infinitive_hung_on_its_modal_are_its_own(extract):
     text = "Un expert a estimé que Minsk pourrait se procurer des chars, des véhicules blindés et des drones auprès de Pékin."
-    event = _one(extract(text), "purchase")
-    assert _qids(event["suppliers"]) == {"Q148"} and _qids(event["recipients"]) == {"Q184"}
+    event = one_event(extract(text), "purchase")
+    assert actor_ids(event["suppliers"]) == {"Q148"} and actor_ids(event["recipients"]) == {"Q184"}
     assert {i["category"] for i in event["items"]} == {"armoured_vehicle", "drone"} and len(event["items"]) == 3
 
 
@@ -315,12 +306,12 @@ def test_agent_after_an_apposition_of_a_nominal_trigger(extract):
         "Plusieurs annonces ont été faites lundi, notamment celle de la fourniture d'un système de défense "
         "antiaérienne NASAMS, l'équivalent du Patriot, par la Norvège et le Danemark."
     )
-    assert _qids(_one(extract(text))["suppliers"]) == {"Q20", "Q35"}
+    assert actor_ids(one_event(extract(text))["suppliers"]) == {"Q20", "Q35"}
 
 
 def test_participle_of_an_equipping_verb_names_its_recipient(extract):
-    event = _one(extract("L'Ukraine, abreuvée en armes et en munitions par la Pologne, contre-attaque."))
-    assert _qids(event["suppliers"]) == {"Q36"} and _qids(event["recipients"]) == {"Q212"}
+    event = one_event(extract("L'Ukraine, abreuvée en armes et en munitions par la Pologne, contre-attaque."))
+    assert actor_ids(event["suppliers"]) == {"Q36"} and actor_ids(event["recipients"]) == {"Q212"}
 
 
 def test_idiom_is_not_a_transfer(extract):
@@ -331,7 +322,7 @@ def test_idiom_with_adverbs_between_its_words_is_not_a_transfer(extract):
     events = extract(
         "La Biélorussie a livré des obus à la Russie, mais leur nombre ne changerait pas la donne en Ukraine."
     )
-    assert [(e["relation"], _qids(e["recipients"])) for e in events] == [("supply", {"Q159"})]
+    assert [(e["relation"], actor_ids(e["recipients"])) for e in events] == [("supply", {"Q159"})]
 
 
 # -- discourse ------------------------------------------------------------------
@@ -340,15 +331,15 @@ def test_idiom_with_adverbs_between_its_words_is_not_a_transfer(extract):
 def test_unstated_recipient_comes_from_the_same_supplier_earlier(extract):
     text = "Le Danemark enverra des chars en Ukraine. Le Danemark prévoit aussi d'envoyer des drones."
     events = _transfers(extract(text))
-    assert [_qids(e["recipients"]) for e in events] == [{"Q212"}, {"Q212"}]
+    assert [actor_ids(e["recipients"]) for e in events] == [{"Q212"}, {"Q212"}]
 
 
 def test_event_with_no_party_borrows_both_from_the_one_before(extract):
     text = "La Suède a livré des canons à l'Ukraine. Les premières livraisons de canons sont attendues en mars."
     events = _transfers(extract(text))
     assert len(events) == 2
-    assert _qids(events[1]["suppliers"]) == {"Q34"}
-    assert _qids(events[1]["recipients"]) == {"Q212"}
+    assert actor_ids(events[1]["suppliers"]) == {"Q34"}
+    assert actor_ids(events[1]["recipients"]) == {"Q212"}
 
 
 def test_money_does_not_lend_its_donors_to_shells(extract):
@@ -358,7 +349,7 @@ def test_money_does_not_lend_its_donors_to_shells(extract):
     )
     events = _transfers(extract(text))
     shells = [e for e in events if e["items"][0]["category"] == "ammunition"]
-    assert all(not ({"Q34", "Q16"} & _qids(e["suppliers"])) for e in shells)
+    assert all(not ({"Q34", "Q16"} & actor_ids(e["suppliers"])) for e in shells)
 
 
 def test_two_verbs_of_one_completed_transfer_make_one_event(extract):
@@ -366,7 +357,7 @@ def test_two_verbs_of_one_completed_transfer_make_one_event(extract):
     kept once with both trigger words (two would count as two mentions, and share one IRI in the graph)."""
     text = "La Pologne a annoncé l'envoi de chars au Maroc. Les chars promis au Maroc seront livrés en mars."
     events = _transfers(extract(text))
-    assert [(_qids(e["suppliers"]), _qids(e["recipients"])) for e in events] == [({"Q36"}, {"Q1028"})] * 2
+    assert [(actor_ids(e["suppliers"]), actor_ids(e["recipients"])) for e in events] == [({"Q36"}, {"Q1028"})] * 2
     assert [text[start:end] for start, end in events[1]["trigger"]] == ["promis", "livrés"]
 
 
@@ -380,8 +371,8 @@ def test_two_verbs_of_one_completed_transfer_make_one_event(extract):
 )
 def test_one_statement_takes_the_modality_of_the_clause_verb(extract, text, modality):
     """« promis » only describes the tanks; whether they came is the main verb's to say."""
-    event = _one(extract(text))
-    assert (_qids(event["suppliers"]), _qids(event["recipients"])) == ({"Q36"}, {"Q212"})
+    event = one_event(extract(text))
+    assert (actor_ids(event["suppliers"]), actor_ids(event["recipients"])) == ({"Q36"}, {"Q212"})
     assert event["modality"] == modality
     assert [text[start:end] for start, end in event["trigger"]] == ["promis", "livrés"]
 
@@ -393,7 +384,7 @@ def test_no_party_and_nothing_before_is_dropped(extract):
 def test_use_without_user_is_used_by_the_last_receiver(extract):
     text = "Les États-Unis ont expédié des missiles en Ukraine. Ces missiles pourraient être tirés depuis Kherson."
     uses = [e for e in extract(text) if e["relation"] == "use"]
-    assert [_qids(e["recipients"]) for e in uses] == [{"Q212"}]
+    assert [actor_ids(e["recipients"]) for e in uses] == [{"Q212"}]
     assert uses[0]["modality"] == "hypothetical"
 
 
@@ -413,7 +404,7 @@ def test_anaphoric_deal_covers_items_with_the_parties_of_the_deal_before(extract
     assert len(deal) == 1, events
     # « du » after « sur » is the partitive article, and « des pièces » shares the preposition « sur ».
     assert {i["category"] for i in deal[0]["items"]} == {"equipment", "artillery"}
-    assert _qids(deal[0]["suppliers"]) == {"Q884"} and _qids(deal[0]["recipients"]) == {"Q36"}
+    assert actor_ids(deal[0]["suppliers"]) == {"Q884"} and actor_ids(deal[0]["recipients"]) == {"Q36"}
     assert deal[0]["modality"] == "hypothetical"
 
 

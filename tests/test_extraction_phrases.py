@@ -1,6 +1,7 @@
 """Where a noun phrase ends, read past the parser: what an aid is said to contain, the name after a noun, the
 phrase after a nationality adjective, a second country after « de », whose act an accusation is about, items that
-arrive somewhere.
+arrive somewhere, the first country to supply, names split from their noun, the weapon of a strike, the other
+party of an agreement.
 
 Every sentence is written for the test (none comes from the evaluation texts) and runs through the real French
 model and the project's rules.
@@ -9,21 +10,7 @@ model and the project's rules.
 from __future__ import annotations
 
 import pytest
-
-
-def _ids(actors: list[dict]) -> set[str]:
-    return {a["qid"] or a["label"] for a in actors}
-
-
-def _one(events: list[dict], relation: str = "supply") -> dict:
-    found = [e for e in events if e["relation"] == relation and not e["implicit"]]
-    assert len(found) == 1, events
-    return found[0]
-
-
-def _categories(event: dict) -> set[str]:
-    return {item["category"] for item in event["items"]}
-
+from conftest import actor_ids, item_categories, one_event
 
 # -- contents -------------------------------------------------------------------------------------------------
 
@@ -47,10 +34,10 @@ def _categories(event: dict) -> set[str]:
 def test_what_a_generic_item_comprises_names_the_items(extract, text, supplier, categories):
     """« une aide comprenant des chars »: one transfer of what the aid contains, not of « equipment »."""
     events = extract(text)
-    event = _one(events)
-    assert _categories(event) == categories
-    assert _ids(event["suppliers"]) == {supplier}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(events)
+    assert item_categories(event) == categories
+    assert actor_ids(event["suppliers"]) == {supplier}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 @pytest.mark.parametrize(
@@ -62,27 +49,27 @@ def test_what_a_generic_item_comprises_names_the_items(extract, text, supplier, 
 )
 def test_a_relative_clause_of_content(extract, text):
     """The parser often hangs « qui comprend … » on the main verb; its antecedent is the noun before it."""
-    event = _one(extract(text))
-    assert _categories(event) == {"drone", "ammunition"}
-    assert _ids(event["suppliers"]) == {"Q33"}
+    event = one_event(extract(text))
+    assert item_categories(event) == {"drone", "ammunition"}
+    assert actor_ids(event["suppliers"]) == {"Q33"}
 
 
 def test_role_phrases_after_the_contents_belong_to_the_verb(extract):
-    event = _one(extract("L'Espagne a livré du matériel militaire comprenant des drones à l'Ukraine."))
-    assert _categories(event) == {"drone"}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(extract("L'Espagne a livré du matériel militaire comprenant des drones à l'Ukraine."))
+    assert item_categories(event) == {"drone"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 def test_an_aid_with_a_content_clause_as_subject(extract):
-    event = _one(extract("L'aide belge inclut des obus."))
-    assert _categories(event) == {"ammunition"}
-    assert _ids(event["suppliers"]) == {"Q31"}
+    event = one_event(extract("L'aide belge inclut des obus."))
+    assert item_categories(event) == {"ammunition"}
+    assert actor_ids(event["suppliers"]) == {"Q31"}
 
 
 def test_a_specific_system_keeps_its_name_whatever_it_comprises(extract):
     """Only generic items and aid are named by their contents: a battery comprising launchers is still one."""
-    event = _one(extract("L'Allemagne a livré à l'Ukraine un système IRIS-T comprenant trois lanceurs."))
-    assert _categories(event) == {"air_defence"}
+    event = one_event(extract("L'Allemagne a livré à l'Ukraine un système IRIS-T comprenant trois lanceurs."))
+    assert item_categories(event) == {"air_defence"}
 
 
 # -- the name after a noun ------------------------------------------------------------------------------------
@@ -97,16 +84,16 @@ def test_a_specific_system_keeps_its_name_whatever_it_comprises(extract):
     ],
 )
 def test_the_recipient_after_a_named_system(extract, text):
-    event = _one(extract(text))
-    assert _ids(event["suppliers"]) == {"Q31"}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(extract(text))
+    assert actor_ids(event["suppliers"]) == {"Q31"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 def test_an_item_coordinated_with_the_name_of_the_first(extract):
     """« des chars Leclerc et des Caesar »: the second item and the recipient after it are the verb's."""
-    event = _one(extract("Paris a livré des chars Leclerc et des Caesar à l'Ukraine."))
-    assert _categories(event) == {"armoured_vehicle", "artillery"}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(extract("Paris a livré des chars Leclerc et des Caesar à l'Ukraine."))
+    assert item_categories(event) == {"armoured_vehicle", "artillery"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 # -- adjectives and coordinated names -------------------------------------------------------------------------
@@ -120,16 +107,16 @@ def test_an_item_coordinated_with_the_name_of_the_first(extract):
     ],
 )
 def test_a_phrase_after_a_nationality_adjective_belongs_to_the_noun(extract, text, supplier, recipient):
-    event = _one(extract(text))
-    assert _ids(event["suppliers"]) == {supplier}
-    assert _ids(event["recipients"]) == {recipient}
+    event = one_event(extract(text))
+    assert actor_ids(event["suppliers"]) == {supplier}
+    assert actor_ids(event["recipients"]) == {recipient}
 
 
 def test_a_second_country_after_de_is_a_second_giver(extract):
     """« des avions du Danemark et des Pays-Bas »: « des Pays-Bas » is « de », not another item."""
-    event = _one(extract("Kiev a reçu des hélicoptères du Danemark et des Pays-Bas."))
-    assert _ids(event["suppliers"]) == {"Q35", "Q55"}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(extract("Kiev a reçu des hélicoptères du Danemark et des Pays-Bas."))
+    assert actor_ids(event["suppliers"]) == {"Q35", "Q55"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 # -- accusations and thanks: the object does the act ----------------------------------------------------------
@@ -144,19 +131,19 @@ def test_a_second_country_after_de_is_a_second_giver(extract):
     ],
 )
 def test_the_accused_is_the_supplier(extract, text, supplier, recipient):
-    event = _one(extract(text))
-    assert _ids(event["suppliers"]) == {supplier}
-    assert _ids(event["recipients"]) == {recipient}
+    event = one_event(extract(text))
+    assert actor_ids(event["suppliers"]) == {supplier}
+    assert actor_ids(event["recipients"]) == {recipient}
 
 
 # -- arrival --------------------------------------------------------------------------------------------------
 
 
 def test_items_arriving_somewhere_were_supplied_there(extract):
-    event = _one(extract("Les premiers canons Caesar français sont arrivés en Ukraine."))
-    assert _ids(event["suppliers"]) == {"Q142"}
-    assert _ids(event["recipients"]) == {"Q212"}
-    assert _categories(event) == {"artillery"}
+    event = one_event(extract("Les premiers canons Caesar français sont arrivés en Ukraine."))
+    assert actor_ids(event["suppliers"]) == {"Q142"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
+    assert item_categories(event) == {"artillery"}
 
 
 def test_people_arriving_are_no_supply(extract):
@@ -177,9 +164,9 @@ def test_people_arriving_are_no_supply(extract):
 )
 def test_the_first_country_to_supply(extract, text, supplier):
     """« X est le premier pays à avoir livré … »: the infinitive on the predicate noun is its subject's act."""
-    event = _one(extract(text))
-    assert _ids(event["suppliers"]) == {supplier}
-    assert _ids(event["recipients"]) == {"Q212"}
+    event = one_event(extract(text))
+    assert actor_ids(event["suppliers"]) == {supplier}
+    assert actor_ids(event["recipients"]) == {"Q212"}
 
 
 # -- names and nationality adjectives the parser splits from their noun ---------------------------------------
@@ -198,8 +185,8 @@ def test_a_nationality_and_a_name_around_the_noun_name_one_item(extract, text, o
     events = extract(text)
     stated = next(e for e in events if not e["implicit"])
     assert [item["label"] for item in stated["items"]] == [label]
-    assert _ids(stated["suppliers"]) == {origin}
-    assert _ids(stated["recipients"]) == {"Q212"}
+    assert actor_ids(stated["suppliers"]) == {origin}
+    assert actor_ids(stated["recipients"]) == {"Q212"}
 
 
 # -- weapons a strike is made with ----------------------------------------------------------------------------
@@ -215,11 +202,11 @@ def test_a_nationality_and_a_name_around_the_noun_name_one_item(extract, text, o
 )
 def test_the_instrument_of_a_strike_is_used(extract, text, origin, user):
     events = extract(text)
-    used = _one(events, "use")
-    assert _ids(used["suppliers"]) == {origin}
-    assert _ids(used["recipients"]) == {user}
+    used = one_event(events, "use")
+    assert actor_ids(used["suppliers"]) == {origin}
+    assert actor_ids(used["recipients"]) == {user}
     implied = [e for e in events if e["relation"] == "supply" and e["implicit"]]
-    assert len(implied) == 1 and _ids(implied[0]["suppliers"]) == {origin}
+    assert len(implied) == 1 and actor_ids(implied[0]["suppliers"]) == {origin}
 
 
 def test_a_strike_without_a_weapon_is_no_event(extract):
@@ -238,6 +225,6 @@ def test_a_strike_without_a_weapon_is_no_event(extract):
     ],
 )
 def test_the_other_party_of_a_purchase_agreement_sells(extract, text):
-    event = _one(extract(text), "purchase")
-    assert _ids(event["suppliers"]) == {"Q34"}
-    assert _ids(event["recipients"]) == {"Q28"}
+    event = one_event(extract(text), "purchase")
+    assert actor_ids(event["suppliers"]) == {"Q34"}
+    assert actor_ids(event["recipients"]) == {"Q28"}
