@@ -280,7 +280,7 @@ class Extractor:
         cache: dict[str, list[Argument]] = {}
         found_items, parties, ruled_out, used = self._fill_roles(rule, nodes, doc, mentions, cache)
         suppliers, recipients = parties["suppliers"], parties["recipients"]
-        if not found_items and rule.id in self._implied:
+        if not found_items and rule.id in self._implied and (not rule.needs_money or self._money_object(trigger)):
             found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
         if not found_items:
             return [], set()
@@ -350,6 +350,17 @@ class Extractor:
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events, used
+
+    def _money_object(self, trigger: Token) -> bool:
+        """Whether the trigger's object states a sum of money (« verser 300 millions de dollars », « débloquer une
+        enveloppe de 2 milliards d'euros »), not an agreement worth one (« accorder un contrat de … »)."""
+        currencies = self.grammar.currencies
+        return any(
+            child.dep_ in ("obj", "nsubj:pass")
+            and child.lemma_ not in self.grammar.agreement_nouns
+            and any(t.lower_ in currencies or t.lemma_.lower() in currencies for t in child.subtree)
+            for child in trigger.children
+        )
 
     def _asked_for(self, trigger: Token) -> Token | None:
         """The request verb whose object the trigger is (« Kiev demande à l'OTAN de livrer … »), if any."""

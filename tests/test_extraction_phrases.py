@@ -228,3 +228,32 @@ def test_the_other_party_of_a_purchase_agreement_sells(extract, text):
     event = one_event(extract(text), "purchase")
     assert actor_ids(event["suppliers"]) == {"Q34"}
     assert actor_ids(event["recipients"]) == {"Q28"}
+
+
+# -- money given ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le Danemark a versé 200 millions d'euros à l'Ukraine.",
+        "Le Danemark a accordé une aide de 200 millions d'euros à l'Ukraine.",
+        "Deux cents millions d'euros ont été versés à l'Ukraine par le Danemark.",
+    ],
+)
+def test_money_given_is_a_supply_of_funding(extract, text):
+    event = one_event(extract(text))
+    assert item_categories(event) == {"funding"}
+    assert actor_ids(event["suppliers"]) == {"Q35"}
+    assert actor_ids(event["recipients"]) == {"Q212"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le Danemark a accordé un contrat de 200 millions d'euros à un constructeur naval.",
+        "Le Danemark a accordé sa confiance à l'Ukraine.",
+    ],
+)
+def test_a_contract_or_anything_but_money_is_no_funding(extract, text):
+    assert [e for e in extract(text) if e["relation"] == "supply"] == []

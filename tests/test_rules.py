@@ -96,6 +96,10 @@ def test_rules_cover_every_relation():
             "bad.yaml: r1: a rule needs at least one example",
         ),
         (
+            "rules: [{id: r1, relation: supply, needs_money: maybe, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}]}, examples: [{text: a}]}]",
+            "bad.yaml: r1: 'needs_money' must be true or false",
+        ),
+        (
             "rules: [{id: r1, relation: supply, pattern: [{RIGHT_ID: trigger, RIGHT_ATTRS: {LEMMA: x}}], roles: {items: [{rel: obj}], givers: [{rel: nsubj}]}, examples: [{text: a}]}]",
             "bad.yaml: r1: unknown role 'givers'",
         ),

@@ -101,6 +101,7 @@ class Grammar:
         self.object_control_verbs = set(data["object_control_verbs"])
         self.receiver_governors = set(data["receiver_governors"])
         self.agreement_nouns = set(data["agreement_nouns"])
+        self.currencies = set(data["currencies"])
         self.marker_stopwords = set(data["marker_stopwords"])
         self.origin_nouns = set(data["origin_nouns"])
         self.collective_nouns = set(data["collective_nouns"])

@@ -21,7 +21,18 @@ RULES_DIR = Path(__file__).parent
 ROLES = ("suppliers", "recipients", "items")
 VOICES = ("active", "passive", "reflexive", "any")
 SLOT_KEYS = {"from", "rel", "marker"}
-RULE_KEYS = {"id", "relation", "description", "pattern", "voice", "roles", "examples", "implicit", "implied_item"}
+RULE_KEYS = {
+    "id",
+    "relation",
+    "description",
+    "pattern",
+    "voice",
+    "roles",
+    "examples",
+    "implicit",
+    "implied_item",
+    "needs_money",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,9 @@ class Rule:
     # The item type (vocabulary local name) a match stands for when it names none:
     # « financer » moves money whether or not the sentence says so.
     implied_item: str | None = None
+    # The implied item only when the trigger's object states a sum of money (« verser 300 millions de
+    # dollars à l'Ukraine »): « accorder » or « débloquer » alone give nothing.
+    needs_money: bool = False
 
 
 def _words(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -138,7 +152,14 @@ def _rule(raw: Any, source: str, seen: set[str]) -> Rule:
         examples=tuple(examples),
         source=source,
         implied_item=_implied_item(raw.get("implied_item"), where),
+        needs_money=_flag(raw.get("needs_money", False), where, "needs_money"),
     )
+
+
+def _flag(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleError(f"{where}: '{key}' must be true or false")
+    return value
 
 
 def _implied_item(value: Any, where: str) -> str | None:
