@@ -199,10 +199,13 @@ def render_graph(out: Path, output: Path | None = None, graph: GraphEvents | Non
     return path
 
 
-def write_exports(out: Path, formats: Sequence[str] | None = None, graph: GraphEvents | None = None) -> list[Path]:
+def write_exports(
+    out: Path, formats: Sequence[str] | None = None, graph: GraphEvents | None = None, trig: Path | None = None
+) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` beside the graph; by default every one: OUT/neo4j/,
     graph.gexf, graph.graphml, facts.csv, graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
-    `graph`, the shared read of the store's events, is reused when given (as by `render_graph`).
+    `graph`, the shared read of the store's events, is reused when given (as by `render_graph`); the RDF
+    formats are read from `trig`, the TriG file the store was loaded from, when given.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -211,7 +214,7 @@ def write_exports(out: Path, formats: Sequence[str] | None = None, graph: GraphE
     from kg.export import BUILD_FORMATS
     from kg.export import write_exports as write
 
-    return write(Path(out), BUILD_FORMATS if formats is None else formats, graph)
+    return write(Path(out), BUILD_FORMATS if formats is None else formats, graph, trig)
 
 
 def named_queries() -> list[NamedQuery]:

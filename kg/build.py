@@ -101,7 +101,8 @@ class DocumentGraphs:
         from kg.rdf.trig import graph_block
 
         graph = document_graph(article.id, article, events, self.qids)
-        return DocumentResult(article.id, content_hash(article), events, graph_block(graph), document_support(graph))
+        lines = [event.to_line() for event in events]
+        return DocumentResult(article.id, content_hash(article), lines, graph_block(graph), document_support(graph))
 
 
 def build(
@@ -172,7 +173,7 @@ def build(
                 fresh = (graphs.result(article, events) for article, events in extracted)
                 for result in in_corpus_order(articles, plan, cache, fresh):
                     writer.add(result)
-                    report.events += len(result.events)
+                    report.events += len(result.event_lines)
                     merge_support(support, result.support)
                     blocks.append(result.block)
                     if result.id not in plan.reused:
@@ -192,7 +193,7 @@ def build(
         # The RDF exports stream from the store in a second process while this one renders the explorer
         # and writes the other exports: all of them only read the finished store.
         with report.timed("explorer and exports"), side_process(jobs > 1) as submit:
-            rdf = submit(write_exports, stage, [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS])
+            rdf = submit(write_exports, stage, [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS], None, trig)
             # The explorer and the exports share one read of the store's events, parties, flows and actors.
             graph = read_graph_events(open_store(stage))
             render_graph(stage, graph=graph)

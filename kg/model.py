@@ -7,7 +7,7 @@ work from them (or from a JSONL file) without loading the NLP model.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 RELATIONS = ("supply", "purchase", "produce", "use", "request")
@@ -165,23 +165,4 @@ class Event:
             value=Value(amount=data["value"]["amount"], currency=data["value"]["currency"])
             if data.get("value")
             else None,
-        )
-
-    def to_record(self) -> dict[str, Any]:
-        """Every field, nested objects included, as JSON-ready data: unlike `to_json` (the guidelines' schema),
-        `from_record` gives back an equal event, so a build can keep events between runs."""
-        return asdict(self)
-
-    @staticmethod
-    def from_record(data: dict[str, Any]) -> Event:
-        """The event `to_record` gave (tuples restored from JSON lists)."""
-        return Event(
-            **{
-                **data,
-                "suppliers": tuple(Actor(**a) for a in data["suppliers"]),
-                "recipients": tuple(Actor(**a) for a in data["recipients"]),
-                "items": tuple(Item(**i) for i in data["items"]),
-                "trigger": tuple((int(a), int(b)) for a, b in data["trigger"]),
-                "value": Value(**data["value"]) if data.get("value") else None,
-            }
         )

@@ -250,9 +250,10 @@ def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
 
 def batches(articles: Sequence[Article], workers: int) -> list[list[Article]]:
     """Consecutive runs of whole articles of at most `BATCH_CHARS` characters (an article longer than that
-    makes a batch alone), and small enough that each worker gets at least `BATCHES_PER_WORKER` of them."""
+    makes a batch alone), and small enough that each worker gets at least `BATCHES_PER_WORKER` of them.
+    No article, no batch (a re-run of `kg build` where nothing changed)."""
     total = sum(len(article.text) for article in articles)
-    target = max(1, min(BATCH_CHARS, total // (workers * BATCHES_PER_WORKER)))
+    target = max(1, min(BATCH_CHARS, total // (max(1, workers) * BATCHES_PER_WORKER)))
     out: list[list[Article]] = []
     batch: list[Article] = []
     size = 0

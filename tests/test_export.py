@@ -781,6 +781,33 @@ def test_export_rdf_files_write_the_bytes_of_one_export_each(formats, reads, tmp
         assert not any("Iran" in line for line in lines), "the default graph is written"
 
 
+@pytest.mark.parametrize("formats", [["ttl", "nt", "jsonld"], ["jsonld", "nq"], ["ttl"]])
+def test_export_rdf_files_from_the_trig_file_hold_the_stores_statements_in_the_files_order(formats, tmp_path):
+    """What `kg build` does: the TriG file it loaded the store from, parsed instead of a scan of the store."""
+    import pyoxigraph
+
+    from kg.export.rdf import RDF_FORMATS, write_rdf, write_rdf_files
+
+    trig = tmp_path / "graph.trig"
+    trig.write_text(HANDMADE_TRIG, encoding="utf-8")
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    store.load(HANDMADE_TRIG.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG)
+    write_rdf_files(None, {fmt: tmp_path / f"trig.{fmt}" for fmt in formats}, trig)
+    for fmt in formats:
+        alone = write_rdf(None, fmt, tmp_path / f"alone.{fmt}", trig)
+        assert (tmp_path / f"trig.{fmt}").read_bytes() == alone.read_bytes(), fmt
+        from_store = write_rdf(store, fmt, tmp_path / f"store.{fmt}")
+        kind = getattr(pyoxigraph.RdfFormat, RDF_FORMATS[fmt][0])
+        parsed = [set(map(str, pyoxigraph.parse(path=str(p), format=kind))) for p in (alone, from_store)]
+        assert parsed[0] == parsed[1], fmt
+    if "ttl" in formats:
+        turtle = (tmp_path / "trig.ttl").read_text(encoding="utf-8")
+        assert "Iran" not in turtle, "the default graph is written"
+        # Each triple once, in the file's order: document a's before document b's.
+        assert turtle.count("kg:supplies") == 1
+        assert turtle.index("kg:eventCount") < turtle.index("kg:date")
+
+
 def test_export_write_exports_builds_the_network_once(own_build, tmp_path, monkeypatch):
     import kg.export.network as network
 

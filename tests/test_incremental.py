@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, output_files
 
 from kg import incremental
 from kg.build import build
@@ -35,15 +35,6 @@ def _corpus(folder: Path, articles: dict[str, str]) -> Path:
     return folder
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    """Every output file but the store's (RocksDB files differ between equal stores)."""
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and "store" not in p.relative_to(out).parts
-    }
-
-
 def _named_quads(out: Path) -> list[str]:
     """The store's extracted data: every quad of its named graphs (the default graph's ontology has blank nodes)."""
     store = open_store(out)
@@ -55,7 +46,7 @@ def _assert_same_as_clean(out: Path, corpus: Path, tmp_path: Path, extractor) ->
     shutil.rmtree(clean, ignore_errors=True)
     report = build([str(corpus)], clean, full=True, extractor=extractor)
     assert report.reused == 0
-    built, expected = _files(out), _files(clean)
+    built, expected = output_files(out), output_files(clean)
     assert sorted(built) == sorted(expected)
     for name in expected:
         assert built[name] == expected[name], f"{name} differs from a clean build"
@@ -82,12 +73,14 @@ def test_changed_article_alone_is_extracted_again_and_outputs_equal_a_clean_buil
     _assert_same_as_clean(out, corpus, tmp_path, extractor)
 
 
-def test_unchanged_corpus_extracts_nothing_and_writes_the_same_bytes(first_build, extractor):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unchanged_corpus_extracts_nothing_and_writes_the_same_bytes(first_build, extractor, jobs):
+    """With two jobs as with one: nothing to spread over workers is no error (it was a ZeroDivisionError)."""
     corpus, out = first_build
-    before = _files(out)
-    report = build([str(corpus)], out, extractor=extractor)
+    before = output_files(out)
+    report = build([str(corpus)], out, jobs=jobs, extractor=extractor)
     assert (report.extracted, report.reused) == (0, 4)
-    assert _files(out) == before
+    assert output_files(out) == before
     # Where the time went, step by step, adding up to no more than the whole.
     steps = ["sources", "documents", "facts and graph.trig", "store", "explorer and exports", "total"]
     assert list(report.seconds) == steps
@@ -182,7 +175,7 @@ def test_build_spread_over_workers_writes_the_bytes_of_a_build_in_one_process(tm
     # Quiet without -v: none of Dask's own logging (a scheduler announcing its workers, a traceback when a
     # connection is cut at shutdown), nothing at all.
     assert result.stderr == ""
-    built, expected = _files(spread_out), _files(local)
+    built, expected = output_files(spread_out), output_files(local)
     assert sorted(built) == sorted(expected)
     for name in expected:
         assert built[name] == expected[name], f"{name} differs from the build in one process"

@@ -205,6 +205,7 @@ def test_parallel_workers_use_the_parents_ontology(monkeypatch, tmp_path):
         (100, 2_000, 2, [10] * 10),  # a large one: batches of BATCH_CHARS
         (3, 50_000, 2, [1, 1, 1]),  # an article longer than a batch is one alone
         (1, 10, 4, [1]),
+        (0, 10, 0, []),  # nothing to extract (an unchanged corpus): no batch, no division by zero
     ],
 )
 def test_parallel_batches_cover_every_article_in_order(count, size, workers, expected):

@@ -92,7 +92,9 @@ def export(
     return write_bytes(target, graphml_bytes(network))
 
 
-def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: GraphEvents | None = None) -> list[Path]:
+def write_exports(
+    out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: GraphEvents | None = None, trig: Path | None = None
+) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` into `out`, beside graph.trig and graph.html; returns
     the paths.
 
@@ -100,7 +102,8 @@ def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: Grap
     OUT/graph.ttl, OUT/graph.nt and OUT/graph.jsonld. The store is read once for all those that are not
     streamed RDF, and the streamed RDF formats share one scan of it (`kg.export.rdf.write_rdf_files`);
     `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as `kg build` does
-    after rendering the explorer from it. GEXF and GraphML share one actor network.
+    after rendering the explorer from it. GEXF and GraphML share one actor network. The RDF formats are read
+    from `trig`, the TriG file the store was loaded from, when given (in its order: `kg.export.rdf`).
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -112,7 +115,8 @@ def write_exports(out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: Grap
         from kg.export.rdf import write_rdf_files
         from kg.store import open_store
 
-        written.update(zip(targets, write_rdf_files(open_store(Path(out)), targets), strict=True))
+        store = None if trig is not None else open_store(Path(out))
+        written.update(zip(targets, write_rdf_files(store, targets, trig), strict=True))
     others = [fmt for fmt in formats if fmt not in RDF_EXPORTS]
     if others:
         from kg.export.network import build_network

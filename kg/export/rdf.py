@@ -8,15 +8,22 @@ graph's name, and events keep `kg:evidence`, so provenance survives). N-Quads
 and JSON-LD keep the graphs (JSON-LD as expanded `@graph` objects, without a
 context).
 
-Statements stream from the store to the file in the store's own index order,
-never gathered or sorted in Python: at 10,000 articles (1.8 million quads)
-that took a gigabyte and a minute. The order is the same for the same content
-(Oxigraph's indexes are sorted by term, and terms are encoded from their
-text), so a store loaded afresh and one updated in place give the same bytes.
+Statements stream to the file, never gathered or sorted in Python: at 10,000
+articles (1.8 million quads) that took a gigabyte and a minute. They come from
+one of two places, each giving the same bytes for the same content:
 
-Reading the store is nearly all of an export's time (Oxigraph looks up the
-text of every term it decodes: about 1 s per format on 1,000 articles), so
-`write_rdf_files` reads it once for several formats: see there.
+- the store (`kg export`), in its own index order: Oxigraph's indexes are
+  sorted by term, and terms are encoded from their text, so a store loaded
+  afresh and one updated in place give the same bytes. Reading the store is
+  nearly all of an export's time (Oxigraph looks up the text of every term it
+  decodes: about 1 s per format on 1,000 articles);
+- the `graph.trig` the store was loaded from (`kg build`, which has just
+  written it), in its order: document by document in corpus order, then the
+  facts and summaries. Parsing it takes a quarter of a scan of the store, and
+  an incremental build writes the same file as a clean one. It holds no blank
+  node, whose labels a parser would make up afresh.
+
+`write_rdf_files` reads the source once for several formats: see there.
 """
 
 from __future__ import annotations
@@ -42,21 +49,61 @@ _UNION = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _BATCH = 4096
 
 
-def write_rdf(store: Any, fmt: str, path: Path) -> Path:
-    """Write the named graphs of `store` in `fmt` (`ttl`, `nt`, `nq` or `jsonld`) to `path`, atomically.
+class _StoreStatements:
+    """The named graphs' statements read from a store, in its index order."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def quads(self) -> Iterator[Any]:
+        for graph in self.store.named_graphs():
+            yield from self.store.quads_for_pattern(None, None, None, graph)
+
+    def triples(self) -> Iterator[Any]:
+        import pyoxigraph as ox
+
+        for row in self.store.query(_UNION):
+            yield ox.Triple(row[0], row[1], row[2])
+
+
+class _TrigStatements:
+    """The named graphs' statements of a TriG file (with no blank node), in its order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def quads(self) -> Iterator[Any]:
+        import pyoxigraph as ox
+
+        # As from the store: the named graphs' data, not what a default graph holds (kg's TriG has none).
+        return (q for q in ox.parse(path=str(self.path), format=ox.RdfFormat.TRIG) if q.graph_name != ox.DefaultGraph())
+
+    def triples(self) -> Iterator[Any]:
+        return (quad.triple for quad, first in _first_seen(self.quads()) if first)
+
+
+def _statements(store: Any, trig: Path | None) -> _StoreStatements | _TrigStatements:
+    return _TrigStatements(trig) if trig is not None else _StoreStatements(store)
+
+
+def write_rdf(store: Any, fmt: str, path: Path, trig: Path | None = None) -> Path:
+    """Write the named graphs of `store` in `fmt` (`ttl`, `nt`, `nq` or `jsonld`) to `path`, atomically;
+    read from `trig` instead, the TriG file the store was loaded from, when given.
 
     Raises:
         OutputError: the file cannot be written.
     """
+    source = _statements(store, trig)
     keeps_graphs = RDF_FORMATS[fmt][1]
-    statements = _quads(store) if keeps_graphs else _triples(store)
+    statements = source.quads() if keeps_graphs else source.triples()
     with _writing({fmt: path}) as handles:
         _serialize(statements, handles[fmt], fmt)
     return path
 
 
-def write_rdf_files(store: Any, targets: Mapping[str, Path]) -> list[Path]:
-    """Write the named graphs of `store` in each format of `targets` (format -> path); returns the paths.
+def write_rdf_files(store: Any, targets: Mapping[str, Path], trig: Path | None = None) -> list[Path]:
+    """Write the named graphs of `store` (or of `trig`, the TriG file it was loaded from) in each format of
+    `targets` (format -> path); returns the paths.
 
     With N-Triples among them, one scan of the named graphs' quads serves N-Triples, Turtle and one format
     that keeps graphs: the quads go to the latter's serialiser as they are read, and each triple goes to
@@ -71,11 +118,11 @@ def write_rdf_files(store: Any, targets: Mapping[str, Path]) -> list[Path]:
         OutputError: a file cannot be written.
     """
     if "nt" not in targets:
-        return [write_rdf(store, fmt, path) for fmt, path in targets.items()]
+        return [write_rdf(store, fmt, path, trig) for fmt, path in targets.items()]
     graph_formats = [fmt for fmt in targets if RDF_FORMATS[fmt][1]]
     shared = ["nt", *graph_formats[:1]]
     with _writing({fmt: targets[fmt] for fmt in shared}) as handles:
-        quads = _write_union(_quads(store), handles["nt"])
+        quads = _write_union(_statements(store, trig).quads(), handles["nt"])
         if graph_formats:
             _serialize(quads, handles[graph_formats[0]], graph_formats[0])
         else:
@@ -83,44 +130,39 @@ def write_rdf_files(store: Any, targets: Mapping[str, Path]) -> list[Path]:
     if "ttl" in targets:
         _turtle_from_ntriples(targets["nt"], targets["ttl"])
     for fmt in graph_formats[1:]:
-        write_rdf(store, fmt, targets[fmt])
+        write_rdf(store, fmt, targets[fmt], trig)
     return [Path(path) for path in targets.values()]
 
 
-def _quads(store: Any) -> Iterator[Any]:
-    for graph in store.named_graphs():
-        yield from store.quads_for_pattern(None, None, None, graph)
-
-
-def _triples(store: Any) -> Iterator[Any]:
-    import pyoxigraph as ox
-
-    for row in store.query(_UNION):
-        yield ox.Triple(row[0], row[1], row[2])
-
-
 def _write_union(quads: Iterable[Any], handle: IO[bytes]) -> Iterator[Any]:
-    """Pass `quads` on as they come, writing to `handle` as N-Triples each triple the first time it is seen.
-
-    A triple is known by a 16-byte BLAKE2 digest of its N-Triples text, not kept itself: a pyoxigraph Triple
-    takes about 370 bytes, and 10,000 articles hold well over a million distinct triples.
-    """
+    """Pass `quads` on as they come, writing to `handle` as N-Triples each triple the first time it is seen."""
     import pyoxigraph as ox
 
-    seen: set[bytes] = set()
     new: list[Any] = []
-    for quad in quads:
-        triple = quad.triple
-        key = hashlib.blake2b(str(triple).encode("utf-8"), digest_size=16).digest()
-        if key not in seen:
-            seen.add(key)
-            new.append(triple)
+    for quad, first in _first_seen(quads):
+        if first:
+            new.append(quad.triple)
             if len(new) >= _BATCH:
                 # N-Triples is a line per triple with nothing around them: pieces written apart are the whole.
                 ox.serialize(new, output=handle, format=ox.RdfFormat.N_TRIPLES)
                 new.clear()
         yield quad
     ox.serialize(new, output=handle, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _first_seen(quads: Iterable[Any]) -> Iterator[tuple[Any, bool]]:
+    """Each quad, and whether its triple is met for the first time.
+
+    A triple is known by a 16-byte BLAKE2 digest of its N-Triples text, not kept itself: a pyoxigraph Triple
+    takes about 370 bytes, and 10,000 articles hold well over a million distinct triples.
+    """
+    seen: set[bytes] = set()
+    for quad in quads:
+        key = hashlib.blake2b(str(quad.triple).encode("utf-8"), digest_size=16).digest()
+        first = key not in seen
+        if first:
+            seen.add(key)
+        yield quad, first
 
 
 def _turtle_from_ntriples(source: Path, path: Path) -> None:
