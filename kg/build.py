@@ -77,7 +77,7 @@ class BuildReport(Report):
             self.seconds[step] = self.seconds.get(step, 0.0) + time.perf_counter() - start
 
 
-def _no_progress(total: int, label: str) -> AbstractContextManager[None]:
+def no_progress(total: int, label: str) -> AbstractContextManager[None]:
     return nullcontext()
 
 
@@ -112,7 +112,7 @@ def build(
     jobs: int = 1,
     dask: str | None = None,
     full: bool = False,
-    progress: ProgressFactory = _no_progress,
+    progress: ProgressFactory = no_progress,
     extractor: Extractor | None = None,
 ) -> BuildReport:
     """Build OUT from the sources under `paths`, re-extracting only documents that changed since the last build.
@@ -190,8 +190,8 @@ def build(
                 update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
             else:
                 load_store(trig, stage, ontology)
-        # The RDF exports stream from the store in a second process while this one renders the explorer
-        # and writes the other exports: all of them only read the finished store.
+        # The RDF exports are parsed from graph.trig in a second process while this one renders the explorer
+        # and writes the other exports from the finished store: none of them writes to it.
         with report.timed("explorer and exports"), side_process(jobs > 1) as submit:
             rdf = submit(write_exports, stage, [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS], None, trig)
             # The explorer and the exports share one read of the store's events, parties, flows and actors.

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.build import BuildReport, ProgressFactory, build
+from kg.build import BuildReport, ProgressFactory, build, no_progress
 from kg.errors import KgError
 from kg.incremental import fingerprint_hash, pipeline_fingerprint
 from kg.paths import ontology_dir
@@ -82,7 +82,7 @@ def watch(
     dask: str | None = None,
     full: bool = False,
     interval: float = DEFAULT_INTERVAL,
-    progress: ProgressFactory | None = None,
+    progress: ProgressFactory = no_progress,
     extractor: Extractor | None = None,
     notify: Callable[[str], None] = log.info,
     stop: threading.Event | None = None,
@@ -113,11 +113,10 @@ def watch(
         from kg.api import load_extractor
 
         extractor = load_extractor(ontology)
-    extra = {"progress": progress} if progress is not None else {}
 
     def run(full: bool) -> None:
         try:
-            report = build(paths, out, jobs=jobs, dask=dask, full=full, extractor=extractor, **extra)
+            report = build(paths, out, jobs=jobs, dask=dask, full=full, progress=progress, extractor=extractor)
         except KgError as exc:
             notify(f"{exc.message} (the last build's output is kept)")
             return
