@@ -2,7 +2,10 @@
 
 pyoxigraph cannot cancel a running query, so each query runs in a worker
 process holding its own read-only handle on the store: past the timeout the
-worker is killed and replaced, and the server keeps answering. The HTTP side is
+worker is killed and replaced, and the server keeps answering. A worker checks
+before each query whether a build has replaced the store since it opened it, and
+opens the new one (kg.store.LatestStore): `kg serve` beside `kg build --watch`
+answers from the latest build without a restart. The HTTP side is
 the standard library's ThreadingHTTPServer, so serving adds no dependency.
 Results are capped at `--max-results` rows (or triples): the rest is cut and
 the `Kg-Truncated` response header gives the cap.
@@ -33,7 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.cli_args import positive
 from kg.errors import KgError
-from kg.store import open_store
+from kg.store import LatestStore, open_store
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -302,7 +305,7 @@ def _worker_main(conn: Connection, out: str) -> None:
     """Answer queries from one pipe until the parent closes it (or kills this process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        store = open_store(Path(out))
+        store = LatestStore(Path(out))  # a rebuild of OUT is answered from as soon as it is in
     except KgError as exc:
         conn.send(("failed", exc.message))
         return
@@ -312,7 +315,7 @@ def _worker_main(conn: Connection, out: str) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(evaluate(store, request))
+        conn.send(evaluate(store.current(), request))
 
 
 # --- Parent side: the pool of workers ----------------------------------------------------------------------------

@@ -136,6 +136,42 @@ def open_store(out: Path) -> pyoxigraph.Store:
         raise StoreError(f"{path}: not a readable store, run kg build again ({_one_line(exc)})") from None
 
 
+class LatestStore:
+    """The store of `out`, read-only, opened again once a build has put a new one in its place.
+
+    A build never writes into the store readers have open: it swaps a new folder in and deletes the old one.
+    A reader that keeps its first handle (`kg serve`, next to `kg build --watch`) goes on answering from the
+    deleted folder, without an error, until it is restarted. `current()` costs one `stat` when nothing
+    changed: a folder is known by its device, inode and change time (an inode alone may be reused once the
+    old folder is gone; opening a store read-only changes none of them).
+    """
+
+    def __init__(self, out: Path) -> None:
+        """Raises: StoreError, as `open_store`."""
+        self.out = Path(out)
+        self._identity = _folder_identity(store_path(self.out))
+        self._store = open_store(self.out)
+
+    def current(self) -> pyoxigraph.Store:
+        """The newest store; the one open so far while a new one is being swapped in or cannot be opened."""
+        identity = _folder_identity(store_path(self.out))
+        if identity is not None and identity != self._identity:
+            try:
+                store = open_store(self.out)
+            except StoreError:
+                return self._store  # halfway through the swap's two renames: the next call sees the new one
+            self._store, self._identity = store, identity
+        return self._store
+
+
+def _folder_identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino, status.st_ctime_ns
+
+
 def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
     """Bulk-load everything into a new store in `folder`, then close it so it can be renamed."""
     import pyoxigraph

@@ -500,6 +500,46 @@ def test_serve_stops_cleanly_on_ctrl_c(built: Path, tmp_path: Path):
     assert not any(os.path.exists(f"/proc/{pid}") for pid in children)
 
 
+DOCUMENT_IDS = (
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+    + PREFIXES
+    + "SELECT ?id WHERE { GRAPH ?g { ?g a kg:Document ; dcterms:identifier ?id } } ORDER BY ?id"
+)
+
+
+def document_ids(url: str) -> list[str]:
+    status, _, body = get(url, DOCUMENT_IDS)
+    assert status == 200, body
+    return [row["id"]["value"] for row in json.loads(body)["results"]["bindings"]]
+
+
+def test_serve_answers_from_the_store_a_rebuild_puts_in_place(extractor, tmp_path: Path):
+    """kg build replaces OUT (and its store) under a running server, as kg build --watch does after every change:
+    the next queries, whichever worker runs them, read the new graph, and again after a second rebuild."""
+    from kg.build import build
+
+    sources, out = tmp_path / "sources", tmp_path / "out"
+    sources.mkdir()
+    articles = {
+        "norvege": "La Norvège a livré des chars Leopard à l'Ukraine en mars.",
+        "japon": "Le Japon a fourni des radars à la Pologne, selon le ministère.",
+        "canada": "Le Canada a envoyé des obus à l'Ukraine.",
+    }
+    (sources / "norvege.txt").write_text(articles["norvege"], encoding="utf-8")
+    build([str(sources)], out, extractor=extractor)
+    with running(out, tmp_path / "serve.log") as (url, _):
+        before = document_ids(url)
+        for name in ("japon", "canada"):
+            (sources / f"{name}.txt").write_text(articles[name], encoding="utf-8")
+            build([str(sources)], out, extractor=extractor)
+            # More queries than workers (2): each worker answers at least once.
+            seen = [document_ids(url) for _ in range(4)]
+            assert all(ids == seen[0] for ids in seen), seen
+            assert len(seen[0]) == len(before) + 1 and set(before) < set(seen[0])
+            before = seen[0]
+        assert len(before) == 3
+
+
 def test_serve_add_parser_registers_the_command():
     top = argparse.ArgumentParser(prog="kg")
     serve.add_parser(top.add_subparsers(dest="command", required=True))
