@@ -132,7 +132,7 @@ def open_store(out: Path) -> pyoxigraph.Store:
         raise StoreError(f"{path}: no store here (run kg build first)")
     try:
         return pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB finds the files corrupted
         raise StoreError(f"{path}: not a readable store, run kg build again ({_one_line(exc)})") from None
 
 

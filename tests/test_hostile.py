@@ -252,6 +252,20 @@ def test_hostile_nothing_readable_is_exit_2(tmp_path: Path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["query", "SELECT * WHERE { ?s ?p ?o }"], ["render"], ["export", "ttl"], ["serve", "--port", "0"]],
+    ids=["query", "render", "export", "serve"],
+)
+def test_hostile_corrupted_store_is_one_line_and_exit_2(tmp_path: Path, command: list[str]):
+    """A store whose RocksDB files are damaged (here its CURRENT file) is named in one line, not a traceback."""
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "CURRENT").write_text("not a manifest name\n", encoding="utf-8")
+    result = kg(*command, "--graph", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"kg: {tmp_path / 'store'}: not a readable store")
+
+
 def test_hostile_build_killed_halfway_leaves_the_previous_out_intact(tmp_path: Path):
     small, big = tmp_path / "small", tmp_path / "big"
     small.mkdir()

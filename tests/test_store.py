@@ -65,3 +65,37 @@ def test_store_update_holds_what_a_fresh_load_holds(tmp_path, replaced):
     store = open_store(out)
     assert pyoxigraph.NamedNode(DATA + "doc/b") not in set(store.named_graphs())
     assert len(list(store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(DATA + "doc/n")))) == 3
+
+
+def _titles(store: pyoxigraph.Store) -> list[str]:
+    query = "SELECT ?t WHERE { GRAPH ?g { ?d <https://w3id.org/kg-arms/ontology#title> ?t } } ORDER BY ?t"
+    return [row[0].value for row in store.query(query)]
+
+
+def test_latest_store_follows_a_store_swapped_in_and_keeps_the_old_one_meanwhile(tmp_path):
+    """A reader of OUT (kg serve) sees each store a build swaps in; while OUT/store is absent (between the two
+    renames of a swap) or not a store, it keeps answering from the one it has."""
+    from kg.files import swap_folder
+    from kg.store import LatestStore
+
+    out = _build(tmp_path / "out", BEFORE)
+    latest = LatestStore(out)
+    first = latest.current()
+    assert latest.current() is first  # nothing changed: the same handle
+    assert _titles(first) == ["A", "B", "Z, untouched"]
+
+    (out / "store").rename(tmp_path / "aside")  # the first rename of a swap
+    assert _titles(latest.current()) == ["A", "B", "Z, untouched"]
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "CURRENT").write_text("not rocksdb\n", encoding="utf-8")
+    (tmp_path / "broken").rename(out / "store")  # something that is not a store
+    assert _titles(latest.current()) == ["A", "B", "Z, untouched"]
+    (out / "store").rename(tmp_path / "broken")
+
+    fresh = _build(tmp_path / "fresh", AFTER)
+    swap_folder(fresh / "store", out / "store")
+    assert _titles(latest.current()) == ["A", "C", "Z, untouched"]
+    # Again: a second rebuild, whose folder may reuse the inode of a deleted one.
+    again = _build(tmp_path / "again", BEFORE)
+    swap_folder(again / "store", out / "store")
+    assert _titles(latest.current()) == ["A", "B", "Z, untouched"]
