@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.api import Report, open_store, read_articles, render_graph, staged_output, write_exports
-from kg.errors import KgError
+from kg.errors import KgError, StoreError
 from kg.incremental import (
     DocumentResult,
     Plan,
@@ -184,11 +184,17 @@ def build(
             trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
             del blocks
         with report.timed("store"):
+            updated = False
             if cache is not None and (out / STORE_DIRNAME).is_dir():
                 replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
                 replaced += [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]
-                update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
-            else:
+                try:
+                    update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
+                    updated = True
+                except StoreError as exc:
+                    # The store is all derived from graph.trig and the ontology: a damaged one is loaded again.
+                    log.warning("%s: loading the store afresh", exc.message)
+            if not updated:
                 load_store(trig, stage, ontology)
         # The RDF exports are parsed from graph.trig in a second process while this one renders the explorer
         # and writes the other exports from the finished store: none of them writes to it.

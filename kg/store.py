@@ -77,7 +77,7 @@ def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str
     the previous store is never touched and readers of `out` keep a whole store.
 
     Raises:
-        StoreError: the previous store cannot be copied, or the update fails.
+        StoreError: the previous store cannot be copied or opened (damaged), or the update fails.
     """
     import pyoxigraph
 
@@ -85,8 +85,11 @@ def update_store(previous: Path, out: Path, remove: Iterable[str], add_trig: str
 
     def fill(temp: Path) -> None:
         shutil.rmtree(temp)
-        shutil.copytree(source, temp)
-        store = pyoxigraph.Store(str(temp))
+        try:
+            shutil.copytree(source, temp)
+            store = pyoxigraph.Store(str(temp))
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB finds the files corrupted
+            raise StoreError(f"{source}: cannot reuse the previous store ({_one_line(exc)})") from None
         try:
             _replace_graphs(store, remove, add_trig)
             store.flush()

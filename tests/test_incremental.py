@@ -148,6 +148,18 @@ def test_a_damaged_cache_means_a_clean_build_not_an_error(first_build, tmp_path,
     _assert_same_as_clean(out, corpus, tmp_path, extractor)
 
 
+def test_a_damaged_store_is_loaded_afresh_and_the_cache_still_used(first_build, tmp_path, extractor, caplog):
+    """The previous store cannot be copied and updated (RocksDB finds it corrupted): the build loads one from
+    graph.trig instead, still extracting only what changed, and says so in one line."""
+    corpus, out = first_build
+    (out / "store" / "CURRENT").write_text("not a manifest name\n", encoding="utf-8")
+    (corpus / "c-obus.txt").write_text("La Corée du Nord a vendu des roquettes à la Russie.\n", encoding="utf-8")
+    report = build([str(corpus)], out, extractor=extractor)
+    assert (report.extracted, report.reused) == (1, 3)
+    assert "cannot reuse the previous store" in caplog.text and "loading the store afresh" in caplog.text
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
 def test_full_ignores_the_cache(first_build, extractor):
     corpus, out = first_build
     report = build([str(corpus)], out, full=True, extractor=extractor)
