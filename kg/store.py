@@ -162,7 +162,9 @@ class LatestStore:
             try:
                 store = open_store(self.out)
             except StoreError:
-                return self._store  # halfway through the swap's two renames: the next call sees the new one
+                # A folder that is no readable store (damaged, or renamed away again since the stat): keep the
+                # one open; the next call looks again. Halfway through a swap there is no folder (identity None).
+                return self._store
             self._store, self._identity = store, identity
         return self._store
 
