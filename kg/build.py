@@ -48,9 +48,12 @@ if TYPE_CHECKING:
     from rdflib import URIRef
 
     from kg.events import Extractor
+    from kg.memory import BuildMemory
 
 log = logging.getLogger("kg")
 
+# The export written beside the RDF ones, in the second process: about as long as the explorer and the others.
+SIDE_EXPORT = "neo4j"
 # A progress bar: given the number of steps and a label, a context giving a callback per step (or None).
 ProgressFactory = Callable[[int, str], AbstractContextManager[Callable[[], None] | None]]
 
@@ -114,6 +117,7 @@ def build(
     full: bool = False,
     progress: ProgressFactory = no_progress,
     extractor: Extractor | None = None,
+    memory: BuildMemory | None = None,
 ) -> BuildReport:
     """Build OUT from the sources under `paths`, re-extracting only documents that changed since the last build.
 
@@ -126,12 +130,14 @@ def build(
         full: ignore the cache and extract every document.
         progress: makes the progress bar of extraction.
         extractor: the loaded extractor to use in this process (`jobs` 1), instead of loading one.
+        memory: what the last build in this process kept (`kg build --watch`), used when OUT is still what it
+            wrote, and replaced by what this build keeps once OUT is written.
 
     Raises:
         KgError: no readable article, or what extraction, the store or an output raised.
     """
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS
-    from kg.graph_reader import read_graph_events
+    from kg.memory import read_store_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_graphs, merge_support
     from kg.rdf.support import FactKey, Support
@@ -148,6 +154,8 @@ def build(
         ontology = ontology_dir()
         fingerprint = pipeline_fingerprint(ontology)
         cache = None if full else load_cache(out, fingerprint)
+        if memory is not None:
+            cache = memory.recall(cache)
         plan = Plan.make(articles, cache)
     report.extracted, report.reused, report.removed = len(plan.to_extract), len(plan.reused), len(plan.removed)
     log.info(
@@ -161,6 +169,7 @@ def build(
     support: dict[FactKey, Support] = {}
     blocks: list[TrigBlock] = []
     changed: list[TrigBlock] = []
+    kept: dict[str, DocumentResult] = {}
     with staged_output(out) as stage:
         with (
             report.timed("documents"),
@@ -176,6 +185,8 @@ def build(
                     report.events += len(result.event_lines)
                     merge_support(support, result.support)
                     blocks.append(result.block)
+                    if memory is not None:
+                        kept[result.id] = result
                     if result.id not in plan.reused:
                         changed.append(result.block)
         with report.timed("facts and graph.trig"):
@@ -183,28 +194,36 @@ def build(
             del support
             trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
             del blocks
-        with report.timed("store"):
-            updated = False
-            if cache is not None and (out / STORE_DIRNAME).is_dir():
-                replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
-                replaced += [str(FACTS_GRAPH), str(SUMMARIES_GRAPH)]
-                try:
-                    update_store(out, stage, sorted(set(replaced)), assemble_trig(changed + fact_blocks))
-                    updated = True
-                except StoreError as exc:
-                    # The store is all derived from graph.trig and the ontology: a damaged one is loaded again.
-                    log.warning("%s: loading the store afresh", exc.message)
-            if not updated:
-                load_store(trig, stage, ontology)
-        # The RDF exports are parsed from graph.trig in a second process while this one renders the explorer
-        # and writes the other exports from the finished store: none of them writes to it.
-        with report.timed("explorer and exports"), side_process(jobs > 1) as submit:
-            rdf = submit(write_exports, stage, [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS], None, trig)
-            # The explorer and the exports share one read of the store's events, parties, flows and actors.
-            graph = read_graph_events(open_store(stage))
-            render_graph(stage, graph=graph)
-            exports = write_exports(stage, [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS], graph=graph)
-            exports += rdf()
+        # The named graphs this build replaces in the last one's store.
+        replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
+        replaced = sorted({*replaced, str(FACTS_GRAPH), str(SUMMARIES_GRAPH)})
+        # A second process (with `jobs` above 1) writes the RDF exports from graph.trig while this one updates
+        # the store, then the Neo4j export while this one renders the explorer and writes the other exports
+        # from the finished store: none of them writes to the store, and the two halves take about as long.
+        side = memory.side if memory is not None else None
+        with side_process(jobs > 1, side) as submit:
+            rdf_formats = [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
+            rdf = submit(write_exports, stage, rdf_formats, None, trig, memory is not None)
+            with report.timed("store"):
+                updated = False
+                if cache is not None and (out / STORE_DIRNAME).is_dir():
+                    try:
+                        update_store(out, stage, replaced, assemble_trig(changed + fact_blocks))
+                        updated = True
+                    except StoreError as exc:
+                        # The store is all derived from graph.trig and the ontology: a damaged one is loaded again.
+                        log.warning("%s: loading the store afresh", exc.message)
+                if not updated:
+                    load_store(trig, stage, ontology)
+            with report.timed("explorer and exports"):
+                # The explorer and the exports share one read of the store's events, parties, flows and actors.
+                graph, parts = read_store_events(open_store(stage), memory, cache, replaced)
+                neo4j = submit(write_exports, stage, [SIDE_EXPORT], graph)
+                render_graph(stage, graph=graph)
+                others = [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS and fmt != SIDE_EXPORT]
+                exports = write_exports(stage, others, graph=graph) + neo4j() + rdf()
+    if memory is not None:
+        memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -131,10 +131,16 @@ def fingerprint_hash(parts: dict[str, str]) -> str:
 
 @dataclass(frozen=True)
 class CacheIndex:
-    """Where each document's line is in the last build's cache file: read only for documents that are reused."""
+    """Where each document's line is in the last build's cache file: read only for documents that are reused.
+
+    `kept` holds results a watching process still has from the build that wrote the file (`kg.memory`): those
+    are taken from there instead of being read and parsed again.
+    """
 
     path: Path
     entries: dict[str, tuple[str, int, int]]  # id -> (content hash, byte offset, byte length)
+    sha256: str = ""  # the file's checksum, as its manifest gives it
+    kept: Mapping[str, DocumentResult] = field(default_factory=dict)
 
     def hash_of(self, doc_id: str) -> str | None:
         entry = self.entries.get(doc_id)
@@ -147,6 +153,9 @@ class CacheIndex:
             KgError: the cache file changed since the build started.
         """
         digest, offset, length = self.entries[doc_id]
+        kept = self.kept.get(doc_id)
+        if kept is not None and kept.hash == digest:
+            return kept
         with self.path.open("rb") as handle:
             handle.seek(offset)
             line = handle.read(length).decode("utf-8", "surrogatepass")
@@ -183,7 +192,7 @@ def load_cache(out: Path, fingerprint: dict[str, str]) -> CacheIndex | None:
         ):
             raise ValueError("its size or checksum differs from the manifest's")
         entries = {d["id"]: (d["hash"], int(d["offset"]), int(d["length"])) for d in manifest["documents"]}
-        return CacheIndex(cache_path, entries)
+        return CacheIndex(cache_path, entries, manifest["cache"]["sha256"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("%s: cache unusable (%s), clean build", cache_path, " ".join(str(exc).split())[:200])
         return None
@@ -210,6 +219,11 @@ class ResultsWriter:
         self._stack = ExitStack()
         self._offset = 0
         self._digest = hashlib.sha256()
+
+    @property
+    def sha256(self) -> str:
+        """The checksum of the cache file written so far (its manifest's, once the block has ended)."""
+        return self._digest.hexdigest()
 
     def __enter__(self) -> ResultsWriter:
         (self.out / CACHE).parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +258,7 @@ class ResultsWriter:
             "format": FORMAT,
             "pipeline": fingerprint_hash(self.fingerprint),
             "pipeline_parts": self.fingerprint,
-            "cache": {"path": CACHE.as_posix(), "bytes": self._offset, "sha256": self._digest.hexdigest()},
+            "cache": {"path": CACHE.as_posix(), "bytes": self._offset, "sha256": self.sha256},
             "documents": self.documents,
         }
         with atomic_write(self.out / MANIFEST) as handle:

@@ -37,6 +37,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -336,8 +337,33 @@ def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Articl
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+class SideWorker:
+    """One spawned process kept for several `side_process` blocks, so what it keeps in memory outlives each:
+    `kg build --watch` has its RDF exports written there, build after build (`kg.export.rdf`). A process
+    that died is replaced at the next block."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = _spawn_pool(1)
+        return self._pool
+
+    def discard(self) -> None:
+        """Forget the process (it failed): the next block starts another."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 @contextmanager
-def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
+def side_process(enabled: bool, worker: SideWorker | None = None) -> Iterator[Callable[..., Callable[[], Any]]]:
     """A way to run calls in one spawned process while this one does other work: `submit(fn, *args)` gives a
     function that waits for the result (or raises what `fn` raised). When not `enabled` (`--jobs 1`), `fn`
     runs at once, here, and the waiting function just returns its result.
@@ -345,7 +371,8 @@ def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
     `kg build` writes the RDF exports there while it renders the explorer: both only read the finished
     store, and the exports are Oxigraph scans that hold the GIL, so threads would not overlap them. The
     process is a spawned interpreter like the extraction workers (it ends with its parent) and loads no model.
-    A failure comes back as a `KgError` with one line; a process that dies as a `ParallelError`.
+    A failure comes back as a `KgError` with one line; a process that dies as a `ParallelError`. With a
+    `worker`, its process is used and left running for the next block.
     """
     if not enabled:
 
@@ -355,10 +382,12 @@ def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
 
         yield run_here
         return
-    pool = _spawn_pool(1)
+    pool = worker.pool() if worker is not None else _spawn_pool(1)
+    submitted: list[Future[Any]] = []
 
     def submit(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         future = pool.submit(fn, *args)
+        submitted.append(future)
 
         def wait() -> Any:
             try:
@@ -366,6 +395,8 @@ def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
             except KgError:
                 raise
             except Exception as exc:  # BrokenProcessPool: the process died
+                if worker is not None:
+                    worker.discard()
                 raise ParallelError(f"{fn.__name__}: the process running it failed ({_describe(exc)})") from exc
 
         return wait
@@ -373,7 +404,11 @@ def side_process(enabled: bool) -> Iterator[Callable[..., Callable[[], Any]]]:
     try:
         yield submit
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if worker is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            # As the pool's shutdown would: nothing of the block still runs once it is left.
+            futures_wait(submitted)
 
 
 async def _probe(address: str, timeout: float) -> None:

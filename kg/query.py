@@ -125,12 +125,15 @@ def write_results(results: Any, fmt: str, stream: IO[str], terminal: bool = Fals
         raise QueryError(f"{origin}: query failed: {_one_line(exc)}") from None
 
 
-def select_rows(store: Any, path: Path, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+def select_rows(
+    store: Any, path: Path, tagged: tuple[str, ...] = (), named_graphs: Sequence[str] | None = None
+) -> Iterator[dict[str, Any]]:
     """Rows of the SELECT query in the file `path` as dicts of plain values (unbound variables left out).
 
     For readers that turn the store into their own objects (the HTML explorer, the exports): one query per
     kind of thing, each a plain scan, joined in Python. The `tagged` variables come as (text, language tag
-    or None) pairs, so labels in two languages can be told apart.
+    or None) pairs, so labels in two languages can be told apart. With `named_graphs`, `GRAPH` clauses see
+    those graphs only (the default graph is still the store's).
 
     Raises:
         StoreError: the query fails on the store.
@@ -139,7 +142,8 @@ def select_rows(store: Any, path: Path, tagged: tuple[str, ...] = ()) -> Iterato
 
     text = Path(path).read_text(encoding="utf-8")
     try:
-        results = store.query(text)
+        graphs = None if named_graphs is None else [ox.NamedNode(iri) for iri in named_graphs]
+        results = store.query(text, named_graphs=graphs)
         variables = [v.value for v in results.variables]
         for solution in results:
             row: dict[str, Any] = {}

@@ -17,7 +17,7 @@ queries run here.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 STORE_DIRNAME = "store"
 # Loaded into the default graph, in this order, from the ontology folder.
 VOCABULARY_FILES = ("kg.ttl", "actors.ttl", "items.ttl")
-# graph.trig is bulk-loaded in pieces of about this size (see _trig_chunks).
+# graph.trig is bulk-loaded in pieces of about this size (see kg.rdf.trig.trig_chunks).
 CHUNK_BYTES = 16 * 2**20
 # Run once the vocabularies are in: kg:lookupKey for every name and Wikidata id of an actor.
 LOOKUP_KEYS_UPDATE = Path(__file__).parent / "queries" / "lookup-keys.ru"
@@ -181,9 +181,11 @@ def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
     """Bulk-load everything into a new store in `folder`, then close it so it can be renamed."""
     import pyoxigraph
 
+    from kg.rdf.trig import trig_chunks
+
     store = pyoxigraph.Store(str(folder))
     try:
-        sources = [(trig_path, pyoxigraph.RdfFormat.TRIG, chunk) for chunk in _trig_chunks(trig_path)]
+        sources = [(trig_path, pyoxigraph.RdfFormat.TRIG, chunk) for chunk in trig_chunks(trig_path, CHUNK_BYTES)]
         sources += [(path, pyoxigraph.RdfFormat.TURTLE, None) for path in vocabularies]
         for path, fmt, text in sources:
             try:
@@ -201,37 +203,6 @@ def _load(folder: Path, trig_path: Path, vocabularies: list[Path]) -> None:
     finally:
         # Closing RocksDB happens when the last reference goes; do it before the rename.
         del store
-
-
-def _trig_chunks(path: Path) -> Iterator[bytes | None]:
-    """A TriG file written by kg.rdf.trig as pieces of about `CHUNK_BYTES`, each its prefixes and whole graphs.
-
-    Oxigraph's bulk loader holds up to a million quads per thread in memory: loading 10,000 articles'
-    graph.trig at once took 1.3 GB, in pieces 0.3 GB. A graph block of kg.rdf.trig ends with a line
-    holding only "}", and no string spans lines (line breaks are escaped), so cutting there is safe.
-    A file with long strings (not written by kg) yields None: load it whole.
-    """
-    with Path(path).open(encoding="utf-8", errors="surrogateescape") as handle:
-        if any('"""' in line or "'''" in line for line in handle):
-            yield None
-            return
-        handle.seek(0)
-        header: list[str] = []
-        chunk: list[str] = []
-        size = 0
-        for line in handle:
-            if not chunk and not line.strip():
-                continue
-            if not chunk and line.startswith("@prefix"):
-                header.append(line)
-                continue
-            chunk.append(line)
-            size += len(line)
-            if line == "}\n" and size >= CHUNK_BYTES:
-                yield "".join(header + chunk).encode("utf-8", "surrogateescape")
-                chunk, size = [], 0
-        if chunk or not header:
-            yield "".join(header + chunk).encode("utf-8", "surrogateescape")
 
 
 def lookup_keys_update() -> str:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from kg.build import BuildReport, ProgressFactory, build, no_progress
 from kg.errors import KgError
 from kg.incremental import fingerprint_hash, pipeline_fingerprint
+from kg.memory import BuildMemory
 from kg.paths import ontology_dir
 from kg.sources import list_files
 
@@ -91,8 +92,9 @@ def watch(
 
     Each build is `kg.build.build` with the extractor loaded here (given, or loaded once before the first
     build): a build that extracts in this process (`jobs` 1, or the few articles of one batch) does not load
-    the model again. A build that fails (no readable article left, an output that cannot be written) is
-    reported through `notify` as one line, and OUT stays as the last build left it; the watch goes on.
+    the model again. Each also keeps what the next one needs of it in memory (`kg.memory`). A build that
+    fails (no readable article left, an output that cannot be written) is reported through `notify` as one
+    line, and OUT stays as the last build left it; the watch goes on.
 
     Args:
         interval: seconds between two looks at the sources.
@@ -113,32 +115,38 @@ def watch(
         from kg.api import load_extractor
 
         extractor = load_extractor(ontology)
+    memory = BuildMemory()
 
     def run(full: bool) -> None:
         try:
-            report = build(paths, out, jobs=jobs, dask=dask, full=full, progress=progress, extractor=extractor)
+            report = build(
+                paths, out, jobs=jobs, dask=dask, full=full, progress=progress, extractor=extractor, memory=memory
+            )
         except KgError as exc:
             notify(f"{exc.message} (the last build's output is kept)")
             return
         notify(describe(report, out))
 
-    run(full)
-    notify(f"watching {', '.join(paths)} every {interval:g} s (Ctrl-C to stop)")
-    while not stop.wait(interval):
-        now = Snapshot.take(paths, ontology)
-        if now == seen:
-            continue
-        # Wait for the files to settle: a copy in progress changes size from one look to the next.
+    try:
+        run(full)
+        notify(f"watching {', '.join(paths)} every {interval:g} s (Ctrl-C to stop)")
         while not stop.wait(interval):
-            settled = Snapshot.take(paths, ontology)
-            if settled == now:
-                break
-            now = settled
-        else:
-            return False
-        if now.pipeline != seen.pipeline:
-            notify("kg's code, rules, ontology or model changed: starting again with them")
-            return True
-        seen = now
-        run(False)
-    return False
+            now = Snapshot.take(paths, ontology)
+            if now == seen:
+                continue
+            # Wait for the files to settle: a copy in progress changes size from one look to the next.
+            while not stop.wait(interval):
+                settled = Snapshot.take(paths, ontology)
+                if settled == now:
+                    break
+                now = settled
+            else:
+                return False
+            if now.pipeline != seen.pipeline:
+                notify("kg's code, rules, ontology or model changed: starting again with them")
+                return True
+            seen = now
+            run(False)
+        return False
+    finally:
+        memory.close()

@@ -808,6 +808,37 @@ def test_export_rdf_files_from_the_trig_file_hold_the_stores_statements_in_the_f
         assert turtle.index("kg:eventCount") < turtle.index("kg:date")
 
 
+def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_graphs_again(tmp_path, monkeypatch):
+    """`kg build --watch`: each graph's share of the RDF exports is kept, and only a changed graph is parsed and
+    serialised again; the files are what a fresh pass writes."""
+    from kg.export import rdf
+    from kg.export.rdf import write_rdf_files
+
+    made: list[bytes] = []
+    make_piece = rdf._make_piece
+
+    def counted(text, trig, formats):
+        made.append(text)
+        return make_piece(text, trig, formats)
+
+    monkeypatch.setattr(rdf, "_make_piece", counted)
+    monkeypatch.setattr(rdf, "_kept_pieces", {})
+    formats = ("ttl", "nt", "nq", "jsonld")
+    trig = tmp_path / "graph.trig"
+    trig.write_text(HANDMADE_TRIG, encoding="utf-8")
+    write_rdf_files(None, {fmt: tmp_path / f"first.{fmt}" for fmt in formats}, trig, keep=True)
+    assert len(made) == 2, "one piece per graph"
+    changed = HANDMADE_TRIG.replace('"2024-03"', '"2024-04"')
+    trig.write_text(changed, encoding="utf-8")
+    made.clear()
+    write_rdf_files(None, {fmt: tmp_path / f"kept.{fmt}" for fmt in formats}, trig, keep=True)
+    assert len(made) == 1 and b"2024-04" in made[0] and b"doc/a>" not in made[0]
+    write_rdf_files(None, {fmt: tmp_path / f"fresh.{fmt}" for fmt in formats}, trig)
+    for fmt in formats:
+        kept, fresh = (tmp_path / f"kept.{fmt}").read_bytes(), (tmp_path / f"fresh.{fmt}").read_bytes()
+        assert kept == fresh and b"2024-04" in kept, fmt
+
+
 def test_export_write_exports_builds_the_network_once(own_build, tmp_path, monkeypatch):
     import kg.export.network as network
 
@@ -848,9 +879,9 @@ def test_export_build_reads_the_shared_events_once_for_explorer_and_exports(extr
     runs: Counter[str] = Counter()
     select_rows = shared.select_rows
 
-    def counted(store, path, tagged=()):
+    def counted(store, path, tagged=(), named_graphs=None):
         runs[Path(path).name] += 1
-        return select_rows(store, path, tagged)
+        return select_rows(store, path, tagged, named_graphs)
 
     monkeypatch.setattr(shared, "select_rows", counted)
     texts = tmp_path / "texts"

@@ -201,11 +201,76 @@ def test_store_loaded_in_pieces_holds_what_one_load_holds(first_build, tmp_path,
 
     _, out = first_build
     trig = out / "graph.trig"
+    from kg.rdf.trig import trig_chunks
+
     monkeypatch.setattr(store_module, "CHUNK_BYTES", 1)
-    pieces = list(store_module._trig_chunks(trig))
+    pieces = list(trig_chunks(trig, store_module.CHUNK_BYTES))
     assert len(pieces) > 4 and all(p is not None and p.startswith(b"@prefix") for p in pieces)
     store_module.build_store(trig, tmp_path / "pieces", ontology_dir())
     monkeypatch.setattr(store_module, "CHUNK_BYTES", 10**12)
-    assert len(list(store_module._trig_chunks(trig))) == 1
+    assert len(list(trig_chunks(trig, store_module.CHUNK_BYTES))) == 1
     store_module.build_store(trig, tmp_path / "whole", ontology_dir())
     assert _named_quads(tmp_path / "pieces") == _named_quads(tmp_path / "whole") == _named_quads(out)
+
+
+def _counting_cache_reads(monkeypatch) -> list[str]:
+    """The ids of the results parsed back from a cache file from now on."""
+    read: list[str] = []
+    from_line = incremental.DocumentResult.from_line
+
+    def counted(line: str) -> incremental.DocumentResult:
+        result = from_line(line)
+        read.append(result.id)
+        return result
+
+    monkeypatch.setattr(incremental.DocumentResult, "from_line", staticmethod(counted))
+    return read
+
+
+def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what_changed(
+    tmp_path, extractor, monkeypatch
+):
+    """What `kg build --watch` keeps between builds: the results of unchanged documents are not read back from
+    the cache, and only the graphs of changed, new and removed documents are read back from the store."""
+    from kg import memory as memory_module
+    from kg.memory import BuildMemory
+
+    corpus, out, memory = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out", BuildMemory()
+    build([str(corpus)], out, extractor=extractor, memory=memory)
+    assert sorted(memory.results) == sorted(ARTICLES) and memory.cache_sha256
+    graphs_read: list[list[str]] = []
+    read_parts = memory_module.read_document_parts
+
+    def spied(store, documents=None):
+        graphs_read.append(sorted(documents) if documents is not None else ["every graph"])
+        return read_parts(store, documents)
+
+    monkeypatch.setattr(memory_module, "read_document_parts", spied)
+    cache_reads = _counting_cache_reads(monkeypatch)
+    (corpus / "c-obus.txt").write_text("La Corée du Nord a vendu des roquettes à la Russie.\n", encoding="utf-8")
+    (corpus / "b-shahed.txt").unlink()
+    _corpus(corpus, {"e-patriot.txt": "L'Allemagne a livré un système Patriot à l'Ukraine."})
+    report = build([str(corpus)], out, extractor=extractor, memory=memory)
+    assert (report.extracted, report.reused, report.removed) == (2, 2, 1)
+    assert cache_reads == []
+    docs = [name for graph in graphs_read[0] if "/doc/" in graph for name in [graph.rsplit("/", 1)[1]]]
+    assert sorted(docs) == ["b-shahed.txt", "c-obus.txt", "e-patriot.txt"]
+    assert len(graphs_read) == 1
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+
+
+def test_a_memory_is_not_used_once_another_build_replaced_the_output(tmp_path, extractor, monkeypatch):
+    """Another process building OUT between two builds of a watcher: its memory no longer describes OUT."""
+    from kg.memory import BuildMemory
+
+    corpus, out, memory = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out", BuildMemory()
+    build([str(corpus)], out, extractor=extractor, memory=memory)
+    (corpus / "a-caesar.txt").write_text("L'Italie a livré des obusiers à l'Ukraine.\n", encoding="utf-8")
+    build([str(corpus)], out, extractor=extractor)
+    cache_reads = _counting_cache_reads(monkeypatch)
+    (corpus / "d-rien.txt").write_text("Les États-Unis ont envoyé des missiles à Kiev.\n", encoding="utf-8")
+    report = build([str(corpus)], out, extractor=extractor, memory=memory)
+    assert (report.extracted, report.reused) == (1, 3)
+    assert sorted(cache_reads) == ["a-caesar.txt", "b-shahed.txt", "c-obus.txt"]
+    _assert_same_as_clean(out, corpus, tmp_path, extractor)
+    assert "obusiers" in (out / "graph.html").read_text(encoding="utf-8")

@@ -252,3 +252,24 @@ def test_side_process_that_dies_is_one_line():
     with pytest.raises(ParallelError, match=r"_exit: the process running it failed \(BrokenProcessPool"):
         with side_process(True) as submit:
             submit(os._exit, 3)()
+
+
+def test_a_side_worker_outlives_its_blocks_and_is_replaced_once_it_died():
+    """`kg build --watch` keeps one side process from build to build (what it holds in memory is reused)."""
+    import os
+
+    from kg.parallel import SideWorker
+
+    worker = SideWorker()
+    try:
+        with side_process(True, worker) as submit:
+            first = submit(os.getpid)()
+        with side_process(True, worker) as submit:
+            assert submit(os.getpid)() == first != os.getpid()
+        with pytest.raises(ParallelError, match=r"_exit: the process running it failed"):
+            with side_process(True, worker) as submit:
+                submit(os._exit, 3)()
+        with side_process(True, worker) as submit:
+            assert submit(os.getpid)() not in (first, os.getpid())
+    finally:
+        worker.close()

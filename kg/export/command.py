@@ -93,7 +93,11 @@ def export(
 
 
 def write_exports(
-    out: Path, formats: Sequence[str] = BUILD_FORMATS, graph: GraphEvents | None = None, trig: Path | None = None
+    out: Path,
+    formats: Sequence[str] = BUILD_FORMATS,
+    graph: GraphEvents | None = None,
+    trig: Path | None = None,
+    keep: bool = False,
 ) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` into `out`, beside graph.trig and graph.html; returns
     the paths.
@@ -103,7 +107,8 @@ def write_exports(
     streamed RDF, and the streamed RDF formats share one scan of it (`kg.export.rdf.write_rdf_files`);
     `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as `kg build` does
     after rendering the explorer from it. GEXF and GraphML share one actor network. The RDF formats are read
-    from `trig`, the TriG file the store was loaded from, when given (in its order: `kg.export.rdf`).
+    from `trig`, the TriG file the store was loaded from, when given (in its order: `kg.export.rdf`), keeping
+    what each graph gave in this process with `keep`, for the next call.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -116,7 +121,7 @@ def write_exports(
         from kg.store import open_store
 
         store = None if trig is not None else open_store(Path(out))
-        written.update(zip(targets, write_rdf_files(store, targets, trig), strict=True))
+        written.update(zip(targets, write_rdf_files(store, targets, trig, keep), strict=True))
     others = [fmt for fmt in formats if fmt not in RDF_EXPORTS]
     if others:
         from kg.export.network import build_network

@@ -32,6 +32,7 @@ import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,24 +67,93 @@ class _StoreStatements:
             yield ox.Triple(row[0], row[1], row[2])
 
 
-class _TrigStatements:
-    """The named graphs' statements of a TriG file (with no blank node), in its order."""
+@dataclass(frozen=True)
+class _Piece:
+    """Whole graphs of a TriG file as what they add to each export: the same bytes as in a file made at once.
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    N-Triples is a line per triple (the union keeps a triple's first line), N-Quads a line per quad, and a
+    JSON-LD file an array of one object per graph: pieces written apart and joined are the whole.
+    """
 
-    def quads(self) -> Iterator[Any]:
-        import pyoxigraph as ox
-
-        # As from the store: the named graphs' data, not what a default graph holds (kg's TriG has none).
-        return (q for q in ox.parse(path=str(self.path), format=ox.RdfFormat.TRIG) if q.graph_name != ox.DefaultGraph())
-
-    def triples(self) -> Iterator[Any]:
-        return (quad.triple for quad, first in _first_seen(self.quads()) if first)
+    lines: tuple[bytes, ...]  # N-Triples, a line per triple, in the piece's order
+    keys: tuple[bytes, ...]  # each line's digest (`_digest`)
+    quads: bytes  # N-Quads, or nothing when not asked for
+    jsonld: bytes  # the graphs' JSON-LD objects without the array's brackets, or nothing
 
 
-def _statements(store: Any, trig: Path | None) -> _StoreStatements | _TrigStatements:
-    return _TrigStatements(trig) if trig is not None else _StoreStatements(store)
+# The pieces of the last TriG file written with `keep`, by the digest of their text and the formats they were
+# made for: `kg build --watch` writes the exports of a graph.trig whose graphs are nearly all as last time.
+_kept_pieces: dict[tuple[bytes, tuple[str, ...]], _Piece] = {}
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _make_piece(text: bytes | None, trig: Path, formats: tuple[str, ...]) -> _Piece:
+    """The piece of TriG `text` (None: the whole file `trig`): its named graphs' data, as from the store."""
+    import pyoxigraph as ox
+
+    source = {"path": str(trig)} if text is None else {"input": text}
+    quads = [q for q in ox.parse(**source, format=ox.RdfFormat.TRIG) if q.graph_name != ox.DefaultGraph()]
+
+    def dump(statements: list[Any], fmt: Any) -> bytes:
+        return ox.serialize(statements, format=fmt) or b""
+
+    lines = tuple(dump([q.triple for q in quads], ox.RdfFormat.N_TRIPLES).splitlines(True)) if "nt" in formats else ()
+    nquads = dump(quads, ox.RdfFormat.N_QUADS) if "nq" in formats else b""
+    jsonld = dump(quads, ox.RdfFormat.JSON_LD)[1:-1] if "jsonld" in formats else b""
+    return _Piece(lines, tuple(_digest(line) for line in lines), nquads, jsonld)
+
+
+def _trig_pieces(trig: Path, formats: tuple[str, ...], keep: bool) -> Iterator[_Piece]:
+    """The pieces of `trig`, a graph each, made once and kept when `keep` (for the next call with `keep`)."""
+    from kg.rdf.trig import trig_chunks
+
+    kept: dict[tuple[bytes, tuple[str, ...]], _Piece] = {}
+    for text in trig_chunks(trig, 0):
+        key = (_digest(text) if text is not None else b"", formats)
+        piece = _kept_pieces.get(key) if text is not None else None
+        if piece is None:
+            piece = _make_piece(text, trig, formats)
+        if keep and text is not None:
+            kept[key] = piece
+        yield piece
+    _kept_pieces.clear()
+    _kept_pieces.update(kept)
+
+
+def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> None:
+    """Write each format of `targets` from the TriG file `trig`, a graph at a time (`_Piece`); with `keep`,
+    the pieces are kept in this process and those of graphs unchanged at the next call are not made again."""
+    import tempfile
+
+    made = tuple(sorted({"nt" if fmt == "ttl" else fmt for fmt in targets}))
+    files = {fmt: path for fmt, path in targets.items() if fmt != "ttl"}
+    with ExitStack() as stack:
+        if "ttl" in targets and "nt" not in targets:
+            # Turtle is the union's N-Triples read back with prefixes: written beside it, then dropped.
+            folder = stack.enter_context(tempfile.TemporaryDirectory(dir=Path(targets["ttl"]).parent))
+            files["nt"] = Path(folder) / "union.nt"
+        with _writing(files) as handles:
+            seen: set[bytes] = set()
+            opened = False
+            for piece in _trig_pieces(trig, made, keep):
+                if "nt" in handles:
+                    for line, key in zip(piece.lines, piece.keys, strict=True):
+                        if key not in seen:
+                            seen.add(key)
+                            handles["nt"].write(line)
+                if "nq" in handles:
+                    handles["nq"].write(piece.quads)
+                if "jsonld" in handles and piece.jsonld:
+                    handles["jsonld"].write(b"," if opened else b"[")
+                    handles["jsonld"].write(piece.jsonld)
+                    opened = True
+            if "jsonld" in handles:
+                handles["jsonld"].write(b"]" if opened else b"[]")
+        if "ttl" in targets:
+            _turtle_from_ntriples(files["nt"], targets["ttl"])
 
 
 def write_rdf(store: Any, fmt: str, path: Path, trig: Path | None = None) -> Path:
@@ -93,7 +163,10 @@ def write_rdf(store: Any, fmt: str, path: Path, trig: Path | None = None) -> Pat
     Raises:
         OutputError: the file cannot be written.
     """
-    source = _statements(store, trig)
+    if trig is not None:
+        _write_trig_exports(trig, {fmt: path}, keep=False)
+        return path
+    source = _StoreStatements(store)
     keeps_graphs = RDF_FORMATS[fmt][1]
     statements = source.quads() if keeps_graphs else source.triples()
     with _writing({fmt: path}) as handles:
@@ -101,9 +174,15 @@ def write_rdf(store: Any, fmt: str, path: Path, trig: Path | None = None) -> Pat
     return path
 
 
-def write_rdf_files(store: Any, targets: Mapping[str, Path], trig: Path | None = None) -> list[Path]:
+def write_rdf_files(
+    store: Any, targets: Mapping[str, Path], trig: Path | None = None, keep: bool = False
+) -> list[Path]:
     """Write the named graphs of `store` (or of `trig`, the TriG file it was loaded from) in each format of
     `targets` (format -> path); returns the paths.
+
+    From `trig`, every format is written graph by graph in one pass (`_Piece`); with `keep`, what each
+    graph gave is kept in this process, and a later call (`kg build --watch` writing the next build's
+    exports) makes again only the graphs whose text changed.
 
     With N-Triples among them, one scan of the named graphs' quads serves N-Triples, Turtle and one format
     that keeps graphs: the quads go to the latter's serialiser as they are read, and each triple goes to
@@ -117,12 +196,15 @@ def write_rdf_files(store: Any, targets: Mapping[str, Path], trig: Path | None =
     Raises:
         OutputError: a file cannot be written.
     """
+    if trig is not None:
+        _write_trig_exports(trig, targets, keep)
+        return [Path(path) for path in targets.values()]
     if "nt" not in targets:
-        return [write_rdf(store, fmt, path, trig) for fmt, path in targets.items()]
+        return [write_rdf(store, fmt, path) for fmt, path in targets.items()]
     graph_formats = [fmt for fmt in targets if RDF_FORMATS[fmt][1]]
     shared = ["nt", *graph_formats[:1]]
     with _writing({fmt: targets[fmt] for fmt in shared}) as handles:
-        quads = _write_union(_statements(store, trig).quads(), handles["nt"])
+        quads = _write_union(_StoreStatements(store).quads(), handles["nt"])
         if graph_formats:
             _serialize(quads, handles[graph_formats[0]], graph_formats[0])
         else:
@@ -130,7 +212,7 @@ def write_rdf_files(store: Any, targets: Mapping[str, Path], trig: Path | None =
     if "ttl" in targets:
         _turtle_from_ntriples(targets["nt"], targets["ttl"])
     for fmt in graph_formats[1:]:
-        write_rdf(store, fmt, targets[fmt], trig)
+        write_rdf(store, fmt, targets[fmt])
     return [Path(path) for path in targets.values()]
 
 

@@ -10,7 +10,7 @@ them once and hands the result to both.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,21 +31,66 @@ def read_graph_events(store: Any) -> GraphEvents:
     Raises:
         StoreError: a query fails on the store.
     """
-    documents = _read_documents(store)
-    parties = _read_parties(store)
-    sentences: dict[str, Sentence] = {}
-    rows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _select(store, "events"):
+    return merge_parts(read_document_parts(store).values(), read_actors(store))
+
+
+def read_document_parts(store: Any, documents: Collection[str] | None = None) -> dict[str, GraphEvents]:
+    """What `read_graph_events` reads, named graph by named graph (graph IRI -> its events, flows, documents
+    and sentences; no actors): all of them, or only those named in `documents`.
+
+    Kept by a process that builds again (`kg.memory`): after a build that replaced a few documents' graphs,
+    reading those again and merging them with the others' kept parts (`merge_parts`) gives what a read of
+    the whole store gives, at the cost of the few.
+
+    Raises:
+        StoreError: a query fails on the store.
+    """
+    graphs = None if documents is None else sorted(documents)
+    if graphs == []:
+        return {}
+    parts: dict[str, GraphEvents] = defaultdict(GraphEvents)
+    for row in _select(store, "documents", graphs=graphs):
+        parts[row["doc"]].documents[row["doc"]] = Document(
+            row["doc"],
+            row.get("id") or local_name(row["doc"]),
+            row.get("date"),
+            row.get("url"),
+            row.get("title"),
+            integer(row.get("eventCount")) or 0,
+        )
+    roles: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: {"supplier": set(), "recipient": set()})
+    for row in _select(store, "parties", graphs=graphs):
+        roles[row["doc"], row["event"]][row["role"]].add(row["actor"])
+    rows_of: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in _select(store, "events", graphs=graphs):
         doc, sentence = row["doc"], row["sentence"]
-        documents.setdefault(doc, Document(doc, local_name(doc)))
-        sentences.setdefault(
+        part = parts[doc]
+        part.documents.setdefault(doc, Document(doc, local_name(doc)))
+        part.sentences.setdefault(
             sentence, Sentence(sentence, row["text"], doc, integer(row.get("start")), integer(row.get("end")))
         )
-        rows_of[row["event"]].append(row)
-    events = {iri: _event(iri, rows, parties.get(iri, {})) for iri, rows in rows_of.items()}
-    return GraphEvents(
-        events=events, flows=_read_flows(store), documents=documents, sentences=sentences, actors=_read_actors(store)
-    )
+        rows_of[doc, row["event"]].append(row)
+    for (doc, iri), rows in rows_of.items():
+        parts[doc].events[iri] = _event(iri, rows, roles.get((doc, iri), {}))
+    for doc, flows in _read_flows(store, graphs).items():
+        parts[doc].flows.update(flows)
+    return dict(parts)
+
+
+def merge_parts(parts: Iterable[GraphEvents], actors: dict[str, Actor]) -> GraphEvents:
+    """One `GraphEvents` of per-graph parts and the actors, each mapping sorted by IRI: the same whichever
+    parts were read when, and whatever order the store gave the rows in."""
+    merged = GraphEvents(actors=dict(sorted(actors.items())))
+    for part in parts:
+        merged.events.update(part.events)
+        merged.flows.update(part.flows)
+        merged.documents.update(part.documents)
+        merged.sentences.update(part.sentences)
+    merged.events = dict(sorted(merged.events.items()))
+    merged.flows = dict(sorted(merged.flows.items()))
+    merged.documents = dict(sorted(merged.documents.items()))
+    merged.sentences = dict(sorted(merged.sentences.items()))
+    return merged
 
 
 def _event(iri: str, rows: list[dict[str, Any]], roles: dict[str, set[str]]) -> StoredEvent:
@@ -70,39 +115,18 @@ def _event(iri: str, rows: list[dict[str, Any]], roles: dict[str, set[str]]) -> 
     )
 
 
-def _read_parties(store: Any) -> dict[str, dict[str, set[str]]]:
-    """The suppliers and recipients of each event, by role."""
-    parties: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"supplier": set(), "recipient": set()})
-    for row in _select(store, "parties"):
-        parties[row["event"]][row["role"]].add(row["actor"])
-    return parties
-
-
-def _read_documents(store: Any) -> dict[str, Document]:
-    return {
-        row["doc"]: Document(
-            row["doc"],
-            row.get("id") or local_name(row["doc"]),
-            row.get("date"),
-            row.get("url"),
-            row.get("title"),
-            integer(row.get("eventCount")) or 0,
-        )
-        for row in _select(store, "documents")
-    }
-
-
-def _read_flows(store: Any) -> dict[str, tuple[StoredFlow, ...]]:
-    """Item flows per event, sorted by IRI; a flow's first row gives its single values, all give its texts."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in _select(store, "flows"):
-        entry = rows.setdefault((row["event"], row["flow"]), {**row, "texts": []})
+def _read_flows(store: Any, graphs: list[str] | None) -> dict[str, dict[str, tuple[StoredFlow, ...]]]:
+    """Item flows per graph and event, sorted by IRI; a flow's first row gives its single values, all give its
+    texts."""
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in _select(store, "flows", graphs=graphs):
+        entry = rows.setdefault((row["doc"], row["event"], row["flow"]), {**row, "texts": []})
         text = row.get("quantityText")
         if text is not None and text not in entry["texts"]:
             entry["texts"].append(text)
-    flows: dict[str, list[StoredFlow]] = defaultdict(list)
-    for (event, flow), row in sorted(rows.items()):
-        flows[event].append(
+    flows: dict[tuple[str, str], list[StoredFlow]] = defaultdict(list)
+    for (doc, event, flow), row in sorted(rows.items()):
+        flows[doc, event].append(
             StoredFlow(
                 iri=flow,
                 category=row["category"],
@@ -112,10 +136,13 @@ def _read_flows(store: Any) -> dict[str, tuple[StoredFlow, ...]]:
                 quantity_texts=tuple(row["texts"]),
             )
         )
-    return {event: tuple(found) for event, found in flows.items()}
+    by_graph: dict[str, dict[str, tuple[StoredFlow, ...]]] = defaultdict(dict)
+    for (doc, event), found in flows.items():
+        by_graph[doc][event] = tuple(found)
+    return by_graph
 
 
-def _read_actors(store: Any) -> dict[str, Actor]:
+def read_actors(store: Any) -> dict[str, Actor]:
     """Each party with its names, Wikidata id and most specific actor class (deepest under kg:Actor)."""
     depth = _kind_depths(store)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -160,9 +187,11 @@ def _kind_depths(store: Any) -> dict[str, int]:
     return {kind: depth_of(kind) for kind in parents}
 
 
-def _select(store: Any, name: str, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-    """Rows of `queries/<name>.rq` (see kg.query.select_rows)."""
-    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged)
+def _select(
+    store: Any, name: str, tagged: tuple[str, ...] = (), graphs: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Rows of `queries/<name>.rq` (see kg.query.select_rows), over the named graphs `graphs` only if given."""
+    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged, graphs)
 
 
 def integer(value: str | None) -> int | None:

@@ -1,0 +1,74 @@
+"""What a process that builds the same OUT again and again (`kg build --watch`) keeps from one build to the next.
+
+An incremental build re-extracts only the changed documents, but then reads
+back from disk what it kept of every other one (the cache: their events,
+TriG blocks and shares of the facts) and reads every document's events back
+from the finished store for the explorer and the exports. A watcher has both
+in memory from its last build, so it keeps them:
+
+- each document's result, used instead of its cache line;
+- each document graph's part of the store read (`kg.graph_reader`): only the
+  replaced graphs are read again from the new store, the rest is merged as kept;
+- the process writing the RDF exports (`kg.parallel.SideWorker`), which keeps
+  each graph's share of them (`kg.export.rdf`): only the graphs whose text
+  changed are serialised again.
+
+Kept results are used only while OUT holds what that build wrote: its cache
+file's checksum (in the manifest, checked by `kg.incremental.load_cache`) must
+be the one remembered. Anything else (another process built OUT, a build that
+failed before replacing it) gives a build as without memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.graph_reader import GraphEvents
+from kg.graph_reader.read import merge_parts, read_actors, read_document_parts
+from kg.incremental import CacheIndex, DocumentResult
+from kg.parallel import SideWorker
+
+
+@dataclass
+class BuildMemory:
+    """The last successful build's results and store read, and the checksum of the cache it wrote."""
+
+    cache_sha256: str | None = None
+    results: dict[str, DocumentResult] = field(default_factory=dict)
+    parts: dict[str, GraphEvents] = field(default_factory=dict)
+    side: SideWorker = field(default_factory=SideWorker)
+
+    def close(self) -> None:
+        """End the side process (the memory stays usable: a next build starts another)."""
+        self.side.close()
+
+    def recall(self, cache: CacheIndex | None) -> CacheIndex | None:
+        """`cache` with the kept results attached, when it is the one the remembered build wrote."""
+        if cache is None or not self.matches(cache):
+            return cache
+        return dataclasses.replace(cache, kept=self.results)
+
+    def matches(self, cache: CacheIndex | None) -> bool:
+        return cache is not None and self.cache_sha256 is not None and cache.sha256 == self.cache_sha256
+
+
+def read_store_events(
+    store: Any, memory: BuildMemory | None, cache: CacheIndex | None, replaced: Collection[str]
+) -> tuple[GraphEvents, dict[str, GraphEvents]]:
+    """`read_graph_events(store)`, and its per-graph parts to remember.
+
+    With a memory of the build that wrote `cache`, whose store became `store` by replacing the named graphs
+    `replaced` (changed, new and removed documents), only those are read; otherwise every graph is.
+
+    Raises:
+        StoreError: a query fails on the store.
+    """
+    if memory is not None and memory.matches(cache):
+        parts = {name: part for name, part in memory.parts.items() if name not in replaced}
+        parts.update(read_document_parts(store, replaced))
+    else:
+        parts = read_document_parts(store)
+    return merge_parts(parts.values(), read_actors(store)), parts
