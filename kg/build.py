@@ -139,9 +139,9 @@ def build(
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS
     from kg.memory import read_store_events
     from kg.parallel import extract_documents, side_process
-    from kg.rdf.facts import fact_graphs, merge_support
+    from kg.rdf.facts import fact_triples, merge_support
     from kg.rdf.support import FactKey, Support
-    from kg.rdf.trig import graph_block, write_trig_blocks
+    from kg.rdf.trig import triples_block, write_trig_blocks
 
     started = time.perf_counter()
     paths = list(paths)
@@ -190,7 +190,9 @@ def build(
                     if result.id not in plan.reused:
                         changed.append(result.block)
         with report.timed("facts and graph.trig"):
-            fact_blocks = [graph_block(graph) for graph in fact_graphs(support) if len(graph)]
+            fact_graphs = [(name, list(triples)) for name, triples in fact_triples(support)]
+            fact_blocks = [triples_block(name, triples) for name, triples in fact_graphs if triples]
+            del fact_graphs
             del support
             trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
             del blocks
@@ -208,7 +210,9 @@ def build(
                 updated = False
                 if cache is not None and (out / STORE_DIRNAME).is_dir():
                     try:
-                        update_store(out, stage, replaced, assemble_trig(changed + fact_blocks))
+                        gone = [doc_id for doc_id in plan.removed] + [a.id for a in plan.to_extract]
+                        old = memory.replaced_trig(cache, gone) if memory is not None else None
+                        update_store(out, stage, replaced, assemble_trig(changed + fact_blocks), old)
                         updated = True
                     except StoreError as exc:
                         # The store is all derived from graph.trig and the ontology: a damaged one is loaded again.
@@ -224,6 +228,7 @@ def build(
                 exports = write_exports(stage, others, graph=graph) + neo4j() + rdf()
     if memory is not None:
         memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
+        memory.fact_blocks = fact_blocks
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,

@@ -9,6 +9,8 @@ in memory from its last build, so it keeps them:
 - each document's result, used instead of its cache line;
 - each document graph's part of the store read (`kg.graph_reader`): only the
   replaced graphs are read again from the new store, the rest is merged as kept;
+- the TriG text of every graph it wrote: the quads a build replaces in the
+  store are known without reading them back from it (`kg.store.update_store`);
 - the process writing the RDF exports (`kg.parallel.SideWorker`), which keeps
   each graph's share of them (`kg.export.rdf`): only the graphs whose text
   changed are serialised again.
@@ -22,7 +24,7 @@ failed before replacing it) gives a build as without memory.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,7 @@ from kg.graph_reader import GraphEvents
 from kg.graph_reader.read import merge_parts, read_actors, read_document_parts
 from kg.incremental import CacheIndex, DocumentResult
 from kg.parallel import SideWorker
+from kg.rdf.trig import TrigBlock, assemble_trig
 
 
 @dataclass
@@ -39,7 +42,17 @@ class BuildMemory:
     cache_sha256: str | None = None
     results: dict[str, DocumentResult] = field(default_factory=dict)
     parts: dict[str, GraphEvents] = field(default_factory=dict)
+    fact_blocks: list[TrigBlock] = field(default_factory=list)
     side: SideWorker = field(default_factory=SideWorker)
+
+    def replaced_trig(self, cache: CacheIndex | None, documents: Iterable[str]) -> str | None:
+        """The TriG text, as the remembered build wrote it, of the graphs a build replaces: those of
+        `documents` (ids; the new ones have none) and kgd:facts and kgd:summaries. None without a memory of
+        the build that wrote `cache`."""
+        if not self.matches(cache):
+            return None
+        blocks = [self.results[doc].block for doc in documents if doc in self.results]
+        return assemble_trig(blocks + self.fact_blocks)
 
     def close(self) -> None:
         """End the side process (the memory stays usable: a next build starts another)."""

@@ -58,10 +58,18 @@ class TrigBlock:
 
 def graph_block(graph: Graph, prefixes: Mapping[str, str] | None = None) -> TrigBlock:
     """The named graph `graph` (its identifier is the name) as a TriG block."""
+    return triples_block(graph.identifier, graph.triples((None, None, None)), prefixes)
+
+
+def triples_block(
+    name: Node, triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, str] | None = None
+) -> TrigBlock:
+    """The graph named `name` of `triples` (each written once) as a TriG block: for graphs made to be
+    written, never queried, which need no rdflib Graph to index them first."""
     writer = _Writer(PREFIXES if prefixes is None else prefixes)
-    body = writer.triples(_subjects(graph), indent=_INDENT)
-    text = f"{writer.term(graph.identifier)} {{\n{body}}}\n"
-    return TrigBlock(str(graph.identifier), text, frozenset(writer.used), isinstance(graph.identifier, BNode))
+    body = writer.triples(_subjects(triples), indent=_INDENT)
+    text = f"{writer.term(name)} {{\n{body}}}\n"
+    return TrigBlock(str(name), text, frozenset(writer.used), isinstance(name, BNode))
 
 
 def assemble_trig(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> str:
@@ -121,7 +129,7 @@ def dumps_trig(dataset: Graph, prefixes: Mapping[str, str] | None = None) -> str
     for graph in defaults:
         if len(graph):
             writer = _Writer(PREFIXES if prefixes is None else prefixes)
-            text = writer.triples(_subjects(graph), indent="")
+            text = writer.triples(_subjects(graph.triples((None, None, None))), indent="")
             default = TrigBlock("", text, frozenset(writer.used))
     return "".join(trig_parts([graph_block(g, prefixes) for g in named if len(g)], prefixes, default))
 
@@ -135,12 +143,12 @@ def write_trig(dataset: Graph, path: str | Path, prefixes: Mapping[str, str] | N
     return write_bytes(Path(path), dumps_trig(dataset, prefixes).encode("utf-8"))
 
 
-def _subjects(graph: Graph) -> _Triples:
-    """subject -> predicate -> objects of one graph."""
-    triples: _Triples = {}
-    for s, p, o in graph.triples((None, None, None)):
-        triples.setdefault(s, {}).setdefault(p, set()).add(o)
-    return triples
+def _subjects(triples: Iterable[tuple[Node, Node, Node]]) -> _Triples:
+    """subject -> predicate -> objects of one graph's triples."""
+    subjects: _Triples = {}
+    for s, p, o in triples:
+        subjects.setdefault(s, {}).setdefault(p, set()).add(o)
+    return subjects
 
 
 def _sort_key(term: Node | None) -> tuple[int, str, str, str]:
