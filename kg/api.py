@@ -200,17 +200,12 @@ def render_graph(out: Path, output: Path | None = None, graph: GraphEvents | Non
 
 
 def write_exports(
-    out: Path,
-    formats: Sequence[str] | None = None,
-    graph: GraphEvents | None = None,
-    trig: Path | None = None,
-    keep: bool = False,
+    out: Path, formats: Sequence[str] | None = None, graph: GraphEvents | None = None, trig: Path | None = None
 ) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` beside the graph; by default every one: OUT/neo4j/,
     graph.gexf, graph.graphml, facts.csv, graph.ttl, graph.nt, graph.jsonld (kg.export.write_exports).
     `graph`, the shared read of the store's events, is reused when given (as by `render_graph`); the RDF
-    formats are read from `trig`, the TriG file the store was loaded from, when given, and with `keep` what
-    each of its graphs gave is kept in this process for the next call (`kg.export.rdf.write_rdf_files`).
+    formats are read from `trig`, the TriG file the store was loaded from, when given.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -219,7 +214,7 @@ def write_exports(
     from kg.export import BUILD_FORMATS
     from kg.export import write_exports as write
 
-    return write(Path(out), BUILD_FORMATS if formats is None else formats, graph, trig, keep)
+    return write(Path(out), BUILD_FORMATS if formats is None else formats, graph, trig)
 
 
 def named_queries() -> list[NamedQuery]:

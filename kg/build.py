@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.api import Report, open_store, read_articles, render_graph, staged_output, write_exports
+from kg.api import Report, open_store, read_articles, render_graph, staged_output
 from kg.errors import KgError, StoreError
 from kg.incremental import (
     DocumentResult,
@@ -67,7 +67,7 @@ class BuildReport(Report):
     removed: int = 0
     # Wall seconds of each step, in order, and the total: where a build's time goes (logged with -v, printed by
     # benchmarks/scale_bench.py). "documents" is extracting the changed ones (loading the model) and reading
-    # back the others.
+    # back the others; "store" also has the RDF exports with `jobs` 1 (another process writes them meanwhile).
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -136,7 +136,8 @@ def build(
     Raises:
         KgError: no readable article, or what extraction, the store or an output raised.
     """
-    from kg.export.command import BUILD_FORMATS, RDF_EXPORTS
+    from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export, write_exports
+    from kg.export.command import read as read_export_data
     from kg.memory import read_store_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_triples, merge_support
@@ -204,9 +205,10 @@ def build(
         # from the finished store: none of them writes to the store, and the two halves take about as long.
         side = memory.side if memory is not None else None
         with side_process(jobs > 1, side) as submit:
-            rdf_formats = [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
-            rdf = submit(write_exports, stage, rdf_formats, None, trig, memory is not None)
             with report.timed("store"):
+                # Written here first with `jobs` 1: the step then takes their time too.
+                rdf_formats = [fmt for fmt in BUILD_FORMATS if fmt in RDF_EXPORTS]
+                rdf = submit(write_exports, stage, rdf_formats, None, trig, memory is not None)
                 updated = False
                 if cache is not None and (out / STORE_DIRNAME).is_dir():
                     try:
@@ -222,10 +224,11 @@ def build(
             with report.timed("explorer and exports"):
                 # The explorer and the exports share one read of the store's events, parties, flows and actors.
                 graph, parts = read_store_events(open_store(stage), memory, cache, replaced)
-                neo4j = submit(write_exports, stage, [SIDE_EXPORT], graph)
+                data = read_export_data(stage, graph)
+                neo4j = submit(export, SIDE_EXPORT, stage, None, data)
                 render_graph(stage, graph=graph)
                 others = [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS and fmt != SIDE_EXPORT]
-                exports = write_exports(stage, others, graph=graph) + neo4j() + rdf()
+                exports = write_exports(stage, others, data=data) + [neo4j(), *rdf()]
     if memory is not None:
         memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
         memory.fact_blocks = fact_blocks

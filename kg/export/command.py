@@ -98,6 +98,7 @@ def write_exports(
     graph: GraphEvents | None = None,
     trig: Path | None = None,
     keep: bool = False,
+    data: Any = None,
 ) -> list[Path]:
     """Write the file exports `formats` of `OUT/store` into `out`, beside graph.trig and graph.html; returns
     the paths.
@@ -108,7 +109,8 @@ def write_exports(
     `graph`, the shared read of its events (`kg.graph_reader`), is reused when given, as `kg build` does
     after rendering the explorer from it. GEXF and GraphML share one actor network. The RDF formats are read
     from `trig`, the TriG file the store was loaded from, when given (in its order: `kg.export.rdf`), keeping
-    what each graph gave in this process with `keep`, for the next call.
+    what each graph gave in this process with `keep`, for the next call. `data`, the `ExportData` of the
+    store, is used when given instead of being read from it.
 
     Raises:
         StoreError: no store under `out`, or it cannot be read.
@@ -126,7 +128,7 @@ def write_exports(
     if others:
         from kg.export.network import build_network
 
-        data = read(out, graph)
+        data = data if data is not None else read(out, graph)
         network = build_network(data) if any(fmt in NETWORK_EXPORTS for fmt in others) else None
         written.update((fmt, export(fmt, out, data=data, network=network)) for fmt in others)
     paths = [written[fmt] for fmt in formats]
