@@ -839,6 +839,32 @@ def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_gra
         assert kept == fresh and b"2024-04" in kept, fmt
 
 
+@pytest.mark.parametrize(
+    "second",
+    ['<s/z> kg:q "2" .', '<s/y> kg:q "2" .', '<s/y> kg:q [ kg:r "2" ] .'],
+    ids=["pieces-meet-on-a-subject", "apart", "blank-node"],
+)
+def test_export_turtle_made_piece_by_piece_is_the_file_made_at_once(tmp_path, monkeypatch, second):
+    """With `keep`, Turtle is made a graph at a time and the texts joined; where that would not be the file
+    a single pass writes (a subject's triples across two graphs, blank nodes), it is made at once."""
+    from kg.export import rdf
+    from kg.export.rdf import write_rdf_files
+
+    monkeypatch.setattr(rdf, "_kept_turtle", {})
+    trig = tmp_path / "graph.trig"
+    trig.write_text(
+        "@prefix kg: <https://w3id.org/kg-arms/ontology#> .\n@base <https://w3id.org/kg-arms/data/> .\n"
+        f'<g/a> {{\n<s/a> kg:p "0" .\n<s/z> kg:p "1" .\n}}\n<g/b> {{\n{second}\n}}\n',
+        encoding="utf-8",
+    )
+    for name, keep in (("kept", True), ("again", True), ("fresh", False)):
+        write_rdf_files(None, {fmt: tmp_path / f"{name}.{fmt}" for fmt in ("ttl", "nt")}, trig, keep=keep)
+    fresh = (tmp_path / "fresh.ttl").read_bytes()
+    assert fresh.count(b"@prefix") > 1 and b"kg:q" in fresh
+    assert (tmp_path / "kept.ttl").read_bytes() == (tmp_path / "again.ttl").read_bytes() == fresh
+    assert bool(rdf._kept_turtle) is (second == '<s/y> kg:q "2" .'), "only pieces that join to the file are kept"
+
+
 def test_export_write_exports_builds_the_network_once(own_build, tmp_path, monkeypatch):
     import kg.export.network as network
 

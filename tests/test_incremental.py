@@ -274,3 +274,23 @@ def test_a_memory_is_not_used_once_another_build_replaced_the_output(tmp_path, e
     assert sorted(cache_reads) == ["a-caesar.txt", "b-shahed.txt", "c-obus.txt"]
     _assert_same_as_clean(out, corpus, tmp_path, extractor)
     assert "obusiers" in (out / "graph.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("quote", ['"""', "'''"])
+@pytest.mark.parametrize("at", range(8))
+def test_a_trig_file_with_a_long_string_anywhere_is_not_cut(tmp_path, quote, at):
+    """A long string may hold line breaks, so a file with one is never cut at a "}" line, even when the quote
+    falls across two of the blocks it is scanned by."""
+    from kg.rdf import trig
+
+    text = (
+        "@prefix kg: <https://w3id.org/kg-arms/ontology#> .\n" + "#" * at + f"\n<g> {{ <s> kg:p {quote}x{quote} . }}\n"
+    )
+    path = tmp_path / "graph.trig"
+    path.write_text(text, encoding="utf-8")
+    with path.open("rb") as handle:
+        assert trig._has_long_string(handle, block=8)
+    assert list(trig.trig_chunks(path, 0)) == [None]
+    path.write_text(text.replace(quote, '"'), encoding="utf-8")
+    with path.open("rb") as handle:
+        assert not trig._has_long_string(handle, block=8)

@@ -28,6 +28,7 @@ one of two places, each giving the same bytes for the same content:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -125,14 +126,21 @@ def _trig_pieces(trig: Path, formats: tuple[str, ...], keep: bool) -> Iterator[_
 
 def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> None:
     """Write each format of `targets` from the TriG file `trig`, a graph at a time (`_Piece`); with `keep`,
-    the pieces are kept in this process and those of graphs unchanged at the next call are not made again."""
+    the pieces are kept in this process and those of graphs unchanged at the next call are not made again.
+
+    Turtle is the union's N-Triples read back with prefixes. With `keep` it is made piece by piece too, from
+    each piece's first-seen triples, and kept: the serialiser writes each subject's triples together and
+    the pieces' texts joined are the whole, unless two pieces meet on one subject (or hold a blank node),
+    when the whole N-Triples file is read back instead.
+    """
     import tempfile
 
     made = tuple(sorted({"nt" if fmt == "ttl" else fmt for fmt in targets}))
-    files = {fmt: path for fmt, path in targets.items() if fmt != "ttl"}
+    files = {fmt: path for fmt, path in targets.items() if fmt != "ttl" or keep}
+    turtle = _TurtlePieces() if "ttl" in files else None
     with ExitStack() as stack:
         if "ttl" in targets and "nt" not in targets:
-            # Turtle is the union's N-Triples read back with prefixes: written beside it, then dropped.
+            # The union's N-Triples, written beside for Turtle, then dropped.
             folder = stack.enter_context(tempfile.TemporaryDirectory(dir=Path(targets["ttl"]).parent))
             files["nt"] = Path(folder) / "union.nt"
         with _writing(files) as handles:
@@ -140,10 +148,14 @@ def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> 
             opened = False
             for piece in _trig_pieces(trig, made, keep):
                 if "nt" in handles:
+                    first = []
                     for line, key in zip(piece.lines, piece.keys, strict=True):
                         if key not in seen:
                             seen.add(key)
-                            handles["nt"].write(line)
+                            first.append(line)
+                    handles["nt"].write(b"".join(first))
+                    if turtle is not None:
+                        handles["ttl"].write(turtle.add(first))
                 if "nq" in handles:
                     handles["nq"].write(piece.quads)
                 if "jsonld" in handles and piece.jsonld:
@@ -152,8 +164,64 @@ def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> 
                     opened = True
             if "jsonld" in handles:
                 handles["jsonld"].write(b"]" if opened else b"[]")
-        if "ttl" in targets:
+            if turtle is not None:
+                turtle.keep()
+        if "ttl" in targets and (turtle is None or not turtle.whole):
             _turtle_from_ntriples(files["nt"], targets["ttl"])
+
+
+# Turtle texts of the last call's pieces (without prefix lines), by digest of their first-seen N-Triples.
+_kept_turtle: dict[bytes, bytes] = {}
+
+
+class _TurtlePieces:
+    """Turtle made a piece at a time from first-seen N-Triples lines, kept for the next call (`keep`)."""
+
+    def __init__(self) -> None:
+        self.whole = True  # False once two pieces meet on one subject: the text made is then not the file
+        self.made: dict[bytes, bytes] = {}
+        self._last_subject: bytes | None = None
+
+    def add(self, lines: list[bytes]) -> bytes:
+        """The Turtle text of `lines` (the prefixes before the first), or nothing once not whole."""
+        if not self.whole or not lines:
+            return b""
+        text = b"".join(lines)
+        first_subject = lines[0].split(b" ", 1)[0]
+        if first_subject == self._last_subject or b"_:" in text:
+            self.whole = False
+            return b""
+        header = b"" if self._last_subject is not None else _turtle_header()
+        self._last_subject = lines[-1].split(b" ", 1)[0]
+        key = _digest(text)
+        body = _kept_turtle.get(key)
+        if body is None:
+            body = _turtle_body(text)
+        self.made[key] = body
+        return header + body
+
+    def keep(self) -> None:
+        _kept_turtle.clear()
+        if self.whole:
+            _kept_turtle.update(self.made)
+
+
+@functools.lru_cache(maxsize=1)
+def _turtle_header() -> bytes:
+    """The prefix lines Oxigraph writes before the first triple of a Turtle file."""
+    import pyoxigraph as ox
+
+    node = ox.NamedNode("https://w3id.org/kg-arms/data/x")
+    text = _serialize_bytes([ox.Triple(node, node, node)], "ttl")
+    return b"".join(line for line in text.splitlines(True) if line.startswith(b"@prefix"))
+
+
+def _turtle_body(ntriples: bytes) -> bytes:
+    """N-Triples text as Turtle, without the prefix lines."""
+    import pyoxigraph as ox
+
+    text = _serialize_bytes(ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES), "ttl")
+    return text[len(_turtle_header()) :]
 
 
 def write_rdf(store: Any, fmt: str, path: Path, trig: Path | None = None) -> Path:
@@ -258,10 +326,19 @@ def _turtle_from_ntriples(source: Path, path: Path) -> None:
 def _serialize(statements: Iterable[Any], handle: IO[bytes], fmt: str) -> None:
     import pyoxigraph as ox
 
+    ox.serialize(statements, output=handle, format=getattr(ox.RdfFormat, RDF_FORMATS[fmt][0]), prefixes=_prefixes(fmt))
+
+
+def _serialize_bytes(statements: Iterable[Any], fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    return ox.serialize(statements, format=getattr(ox.RdfFormat, RDF_FORMATS[fmt][0]), prefixes=_prefixes(fmt)) or b""
+
+
+def _prefixes(fmt: str) -> dict[str, str] | None:
     from kg.rdf.namespace import PREFIXES
 
-    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()} if fmt == "ttl" else None
-    ox.serialize(statements, output=handle, format=getattr(ox.RdfFormat, RDF_FORMATS[fmt][0]), prefixes=prefixes)
+    return {name: str(namespace) for name, namespace in PREFIXES.items()} if fmt == "ttl" else None
 
 
 @contextmanager

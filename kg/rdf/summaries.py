@@ -28,11 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import RDF, URIRef
 from rdflib.term import Node
 
 from kg.rdf.namespace import KG
-from kg.rdf.support import FactKey, Support, Triple, hashed_iri
+from kg.rdf.support import FactKey, Support, Triple, hashed_iri, integer_literal
 
 _SIDE_PREDICATE = {"supplier": KG.supplier, "recipient": KG.recipient, "item_type": KG.itemType}
 _AFFIRMED = frozenset({KG.asserted, KG.reported})
@@ -105,17 +105,17 @@ def _summary_triples(summary: _Summary) -> Iterable[Triple]:
             yield node, _SIDE_PREDICATE[name], value
     for relation in total.relations:
         yield node, KG.relation, relation
-    yield node, KG.eventCount, _integer(len(total.support.events))
-    yield node, KG.factCount, _integer(len(total.facts))
+    yield node, KG.eventCount, integer_literal(len(total.support.events))
+    yield node, KG.factCount, integer_literal(len(total.facts))
     yield from total.support.count_triples(node)
     for modality, tally in summary.by_modality.items():
         part = URIRef(f"{node}/{str(modality).rsplit('#', 1)[-1]}")
         yield node, KG.byModality, part
         yield part, RDF.type, KG.ModalityTally
         yield part, KG.modality, modality
-        yield part, KG.factCount, _integer(len(tally.facts))
-        yield part, KG.eventCount, _integer(len(tally.support.events))
-        yield part, KG.sourceCount, _integer(len(tally.support.documents))
+        yield part, KG.factCount, integer_literal(len(tally.facts))
+        yield part, KG.eventCount, integer_literal(len(tally.support.events))
+        yield part, KG.sourceCount, integer_literal(len(tally.support.documents))
 
 
 def contradiction_triples(support: Mapping[FactKey, Support]) -> Iterable[Triple]:
@@ -141,7 +141,3 @@ def _same_item(one: FactKey, other: FactKey) -> bool:
 def _other_document(affirmed: Support, denied: Support) -> bool:
     """Some document denies what another affirms (one article hedging itself is not a contradiction)."""
     return any(a != d for a in affirmed.documents for d in denied.documents)
-
-
-def _integer(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)

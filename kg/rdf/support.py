@@ -8,6 +8,7 @@ everywhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -67,11 +68,18 @@ class Support:
 
     def count_triples(self, node: URIRef) -> Iterable[Triple]:
         """kg:sourceCount (documents), kg:mentionCount (sentences), and the first and last article dates."""
-        yield node, KG.sourceCount, Literal(len(self.documents), datatype=XSD.integer)
-        yield node, KG.mentionCount, Literal(len(self.sentences), datatype=XSD.integer)
+        yield node, KG.sourceCount, integer_literal(len(self.documents))
+        yield node, KG.mentionCount, integer_literal(len(self.sentences))
         if self.dates:
             yield node, KG.firstDate, min(self.dates, key=date_order)
             yield node, KG.lastDate, max(self.dates, key=date_order)
+
+
+@functools.lru_cache(maxsize=4096)
+def integer_literal(value: int) -> Literal:
+    """`value` as an xsd:integer literal, made once: facts and summaries write about 60,000 counts on 1,000
+    articles, nearly all small numbers, and rdflib takes some 10 µs to make a literal."""
+    return Literal(value, datatype=XSD.integer)
 
 
 # The sets a Support counts from, by field name.

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -36,6 +37,8 @@ _STRING_UNSAFE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
 _IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f\ud800-\udfff]')
 
 _Triples = dict[Node, dict[Node, set[Node]]]
+# What a TriG file may open with that every piece cut from it needs (`trig_chunks`).
+_DIRECTIVE = re.compile(rb"\s*(@prefix|@base|prefix|base)\s", re.IGNORECASE)
 # rdf:type, looked up once: each `RDF.type` goes through the namespace's __getattr__.
 _RDF_TYPE = RDF.type
 
@@ -249,24 +252,36 @@ def trig_chunks(path: Path, size: int) -> Iterator[bytes | None]:
     holding only "}", and no string spans lines (line breaks are escaped), so cutting there is safe.
     A file with long strings (not written by kg) yields None: load it whole.
     """
-    with Path(path).open(encoding="utf-8", errors="surrogateescape") as handle:
-        if any('"""' in line or "'''" in line for line in handle):
+    with Path(path).open("rb") as handle:
+        if _has_long_string(handle):
             yield None
             return
         handle.seek(0)
-        header: list[str] = []
-        chunk: list[str] = []
+        header: list[bytes] = []
+        chunk: list[bytes] = []
         length = 0
         for line in handle:
             if not chunk and not line.strip():
                 continue
-            if not chunk and line.startswith("@prefix"):
+            if not chunk and _DIRECTIVE.match(line):
                 header.append(line)
                 continue
             chunk.append(line)
             length += len(line)
-            if line == "}\n" and length >= size:
-                yield "".join(header + chunk).encode("utf-8", "surrogateescape")
+            if line == b"}\n" and length >= size:
+                yield b"".join(header + chunk)
                 chunk, length = [], 0
         if chunk or not header:
-            yield "".join(header + chunk).encode("utf-8", "surrogateescape")
+            yield b"".join(header + chunk)
+
+
+def _has_long_string(handle: IO[bytes], block: int = 1 << 20) -> bool:
+    """Whether the file holds a triple quote (a long string may span lines), read by blocks overlapping by two
+    bytes, so a quote cut between two blocks is still seen."""
+    tail = b""
+    while data := handle.read(block):
+        data = tail + data
+        if b'"""' in data or b"'''" in data:
+            return True
+        tail = data[-2:]
+    return False
