@@ -138,7 +138,7 @@ def build(
     """
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export, write_exports
     from kg.export.command import read as read_export_data
-    from kg.memory import read_store_events
+    from kg.memory import export_from_store, read_store_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_triples, merge_support
     from kg.rdf.support import FactKey, Support
@@ -202,7 +202,7 @@ def build(
         replaced = sorted({*replaced, str(FACTS_GRAPH), str(SUMMARIES_GRAPH)})
         # A second process (with `jobs` above 1) writes the RDF exports from graph.trig while this one updates
         # the store, then the Neo4j export while this one renders the explorer and writes the other exports
-        # from the finished store: none of them writes to the store, and the two halves take about as long.
+        # from the finished store: none of them writes to the store, and the two take about as long.
         side = memory.side if memory is not None else None
         with side_process(jobs > 1, side) as submit:
             with report.timed("store"):
@@ -222,13 +222,23 @@ def build(
                 if not updated:
                     load_store(trig, stage, ontology)
             with report.timed("explorer and exports"):
+                # With another process, it reads the store's events too, for the Neo4j export: sending it this
+                # one's read took longer than its own (each patches the read it kept of the last build's store).
+                remembered = memory is not None and memory.matches(cache)
+                side_export = None
+                if jobs > 1:
+                    base = memory.cache_sha256 if memory is not None and remembered else None
+                    build_id = writer.sha256 if memory is not None else None
+                    side_export = submit(export_from_store, SIDE_EXPORT, stage, replaced, base, build_id)
+                kept_parts = memory.parts if memory is not None and remembered else None
                 # The explorer and the exports share one read of the store's events, parties, flows and actors.
-                graph, parts = read_store_events(open_store(stage), memory, cache, replaced)
+                graph, parts = read_store_events(open_store(stage), kept_parts, replaced)
                 data = read_export_data(stage, graph)
-                neo4j = submit(export, SIDE_EXPORT, stage, None, data)
                 render_graph(stage, graph=graph)
                 others = [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS and fmt != SIDE_EXPORT]
-                exports = write_exports(stage, others, data=data) + [neo4j(), *rdf()]
+                exports = write_exports(stage, others, data=data)
+                exports.append(side_export() if side_export is not None else export(SIDE_EXPORT, stage, data=data))
+                exports += rdf()
     if memory is not None:
         memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
         memory.fact_blocks = fact_blocks

@@ -24,12 +24,13 @@ failed before replacing it) gives a build as without memory.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.graph_reader import GraphEvents
-from kg.graph_reader.read import merge_parts, read_actors, read_document_parts
+from kg.graph_reader.read import merge_parts, read_document_parts, with_actors
 from kg.incremental import CacheIndex, DocumentResult
 from kg.parallel import SideWorker
 from kg.rdf.trig import TrigBlock, assemble_trig
@@ -69,19 +70,48 @@ class BuildMemory:
 
 
 def read_store_events(
-    store: Any, memory: BuildMemory | None, cache: CacheIndex | None, replaced: Collection[str]
+    store: Any, kept: Mapping[str, GraphEvents] | None, replaced: Collection[str]
 ) -> tuple[GraphEvents, dict[str, GraphEvents]]:
     """`read_graph_events(store)`, and its per-graph parts to remember.
 
-    With a memory of the build that wrote `cache`, whose store became `store` by replacing the named graphs
-    `replaced` (changed, new and removed documents), only those are read; otherwise every graph is.
+    With `kept`, the parts read from the last build's store, which became `store` by replacing the named
+    graphs `replaced` (changed, new and removed documents), only those are read; otherwise every graph is.
 
     Raises:
         StoreError: a query fails on the store.
     """
-    if memory is not None and memory.matches(cache):
-        parts = {name: part for name, part in memory.parts.items() if name not in replaced}
+    if kept is not None:
+        parts = {name: part for name, part in kept.items() if name not in replaced}
         parts.update(read_document_parts(store, replaced))
     else:
         parts = read_document_parts(store)
-    return merge_parts(parts.values(), read_actors(store)), parts
+    return with_actors(store, merge_parts(parts.values())), parts
+
+
+# In the side process of `kg build --watch`: the parts of its last read of a store, and the build that made
+# that store (the checksum of the cache it wrote, which holds every graph of it).
+_side_read: dict[str, dict[str, GraphEvents]] = {}
+
+
+def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None, build: str | None) -> Path:
+    """Write the export `fmt` of `out`'s store from a read of it made here: for the side process of `kg build`,
+    which would otherwise be sent the main one's read (pickling and unpickling it took longer than reading).
+
+    `build` names the build that made the store (None: nothing is kept); with `base`, the build it was
+    updated from by replacing the named graphs `replaced`, the parts this process kept of its read of that
+    build's store are read again only for those.
+
+    Raises:
+        StoreError: the store cannot be read.
+        OutputError: the export cannot be written.
+    """
+    from kg.export.command import export
+    from kg.export.command import read as read_export_data
+    from kg.store import open_store
+
+    kept = _side_read.get(base) if base is not None else None
+    graph, parts = read_store_events(open_store(out), kept, replaced)
+    _side_read.clear()
+    if build is not None:
+        _side_read[build] = parts
+    return export(fmt, out, data=read_export_data(out, graph))

@@ -9,7 +9,7 @@ handed to the SPARQL parser.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,14 +126,19 @@ def write_results(results: Any, fmt: str, stream: IO[str], terminal: bool = Fals
 
 
 def select_rows(
-    store: Any, path: Path, tagged: tuple[str, ...] = (), named_graphs: Sequence[str] | None = None
+    store: Any,
+    path: Path,
+    tagged: tuple[str, ...] = (),
+    named_graphs: Sequence[str] | None = None,
+    values: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Rows of the SELECT query in the file `path` as dicts of plain values (unbound variables left out).
 
     For readers that turn the store into their own objects (the HTML explorer, the exports): one query per
     kind of thing, each a plain scan, joined in Python. The `tagged` variables come as (text, language tag
     or None) pairs, so labels in two languages can be told apart. With `named_graphs`, `GRAPH` clauses see
-    those graphs only (the default graph is still the store's).
+    those graphs only (the default graph is still the store's). With `values` (variable -> IRIs), the
+    query's empty `VALUES ?variable {}` gets those IRIs.
 
     Raises:
         StoreError: the query fails on the store.
@@ -141,6 +146,11 @@ def select_rows(
     import pyoxigraph as ox
 
     text = Path(path).read_text(encoding="utf-8")
+    for variable, iris in (values or {}).items():
+        block = f"VALUES ?{variable} {{}}"
+        if block not in text:
+            raise StoreError(f"{Path(path).name}: no `{block}` to fill")
+        text = text.replace(block, f"VALUES ?{variable} {{ {' '.join(_iri_ref(iri) for iri in iris)} }}")
     try:
         graphs = None if named_graphs is None else [ox.NamedNode(iri) for iri in named_graphs]
         results = store.query(text, named_graphs=graphs)
@@ -157,6 +167,11 @@ def select_rows(
             yield row
     except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
         raise StoreError(f"{Path(path).name}: cannot read the store ({_one_line(exc)})") from None
+
+
+def _iri_ref(iri: str) -> str:
+    """`<iri>`, with what an IRIREF may not hold raw written as \\u escapes."""
+    return "<" + re.sub(r'[\x00-\x20<>"{}|^`\\]', lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
 def local_name(iri: str) -> str:

@@ -125,7 +125,7 @@ def _replace_graphs(
     new = parse(add_trig)
     graphs = {pyoxigraph.NamedNode(name) for name in remove}
     old = parse(removed_trig) if removed_trig is not None else None
-    if old is None or any(_has_blank_node(quad) for quad in old) or any(q.graph_name not in graphs for q in old):
+    if old is None or not _named_and_blank_free(old, graphs):
         old = {quad for graph in graphs for quad in store.quads_for_pattern(None, None, None, graph)}
     for quad in old - new:
         store.remove(quad)
@@ -135,10 +135,12 @@ def _replace_graphs(
     store.extend(new - old)
 
 
-def _has_blank_node(quad: pyoxigraph.Quad) -> bool:
+def _named_and_blank_free(quads: Iterable[pyoxigraph.Quad], graphs: set[pyoxigraph.NamedNode]) -> bool:
+    """Whether every quad is in one of `graphs` and holds no blank node (graph names are then IRIs)."""
     import pyoxigraph
 
-    return any(isinstance(term, pyoxigraph.BlankNode) for term in (quad.subject, quad.object, quad.graph_name))
+    blank = pyoxigraph.BlankNode
+    return not any(q.graph_name not in graphs or type(q.subject) is blank or type(q.object) is blank for q in quads)
 
 
 def open_store(out: Path) -> pyoxigraph.Store:

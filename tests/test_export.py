@@ -905,9 +905,9 @@ def test_export_build_reads_the_shared_events_once_for_explorer_and_exports(extr
     runs: Counter[str] = Counter()
     select_rows = shared.select_rows
 
-    def counted(store, path, tagged=(), named_graphs=None):
+    def counted(store, path, *options):
         runs[Path(path).name] += 1
-        return select_rows(store, path, tagged, named_graphs)
+        return select_rows(store, path, *options)
 
     monkeypatch.setattr(shared, "select_rows", counted)
     texts = tmp_path / "texts"

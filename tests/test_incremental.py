@@ -227,16 +227,26 @@ def _counting_cache_reads(monkeypatch) -> list[str]:
     return read
 
 
-def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what_changed(
-    tmp_path, extractor, monkeypatch
-):
-    """What `kg build --watch` keeps between builds: the results of unchanged documents are not read back from
-    the cache, and only the graphs of changed, new and removed documents are read back from the store."""
-    from kg import memory as memory_module
+@pytest.fixture()
+def memory():
     from kg.memory import BuildMemory
 
-    corpus, out, memory = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out", BuildMemory()
-    build([str(corpus)], out, extractor=extractor, memory=memory)
+    kept = BuildMemory()
+    yield kept
+    kept.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what_changed(
+    tmp_path, extractor, monkeypatch, memory, jobs
+):
+    """What `kg build --watch` keeps between builds: the results of unchanged documents are not read back from
+    the cache, and only the graphs of changed, new and removed documents are read back from the store (in the
+    side process too, with two jobs, which keeps its own read and the RDF exports' pieces)."""
+    from kg import memory as memory_module
+
+    corpus, out = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out"
+    build([str(corpus)], out, extractor=extractor, memory=memory, jobs=jobs)
     assert sorted(memory.results) == sorted(ARTICLES) and memory.cache_sha256
     graphs_read: list[list[str]] = []
     read_parts = memory_module.read_document_parts
@@ -250,7 +260,7 @@ def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what
     (corpus / "c-obus.txt").write_text("La Corée du Nord a vendu des roquettes à la Russie.\n", encoding="utf-8")
     (corpus / "b-shahed.txt").unlink()
     _corpus(corpus, {"e-patriot.txt": "L'Allemagne a livré un système Patriot à l'Ukraine."})
-    report = build([str(corpus)], out, extractor=extractor, memory=memory)
+    report = build([str(corpus)], out, extractor=extractor, memory=memory, jobs=jobs)
     assert (report.extracted, report.reused, report.removed) == (2, 2, 1)
     assert cache_reads == []
     docs = [name for graph in graphs_read[0] if "/doc/" in graph for name in [graph.rsplit("/", 1)[1]]]
@@ -259,17 +269,16 @@ def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what
     _assert_same_as_clean(out, corpus, tmp_path, extractor)
 
 
-def test_a_memory_is_not_used_once_another_build_replaced_the_output(tmp_path, extractor, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_memory_is_not_used_once_another_build_replaced_the_output(tmp_path, extractor, monkeypatch, memory, jobs):
     """Another process building OUT between two builds of a watcher: its memory no longer describes OUT."""
-    from kg.memory import BuildMemory
-
-    corpus, out, memory = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out", BuildMemory()
-    build([str(corpus)], out, extractor=extractor, memory=memory)
+    corpus, out = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out"
+    build([str(corpus)], out, extractor=extractor, memory=memory, jobs=jobs)
     (corpus / "a-caesar.txt").write_text("L'Italie a livré des obusiers à l'Ukraine.\n", encoding="utf-8")
-    build([str(corpus)], out, extractor=extractor)
+    build([str(corpus)], out, extractor=extractor, jobs=jobs)
     cache_reads = _counting_cache_reads(monkeypatch)
     (corpus / "d-rien.txt").write_text("Les États-Unis ont envoyé des missiles à Kiev.\n", encoding="utf-8")
-    report = build([str(corpus)], out, extractor=extractor, memory=memory)
+    report = build([str(corpus)], out, extractor=extractor, memory=memory, jobs=jobs)
     assert (report.extracted, report.reused) == (1, 3)
     assert sorted(cache_reads) == ["a-caesar.txt", "b-shahed.txt", "c-obus.txt"]
     _assert_same_as_clean(out, corpus, tmp_path, extractor)

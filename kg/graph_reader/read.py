@@ -10,7 +10,7 @@ them once and hands the result to both.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def read_graph_events(store: Any) -> GraphEvents:
     Raises:
         StoreError: a query fails on the store.
     """
-    return merge_parts(read_document_parts(store).values(), read_actors(store))
+    return with_actors(store, merge_parts(read_document_parts(store).values()))
 
 
 def read_document_parts(store: Any, documents: Collection[str] | None = None) -> dict[str, GraphEvents]:
@@ -77,10 +77,10 @@ def read_document_parts(store: Any, documents: Collection[str] | None = None) ->
     return dict(parts)
 
 
-def merge_parts(parts: Iterable[GraphEvents], actors: dict[str, Actor]) -> GraphEvents:
-    """One `GraphEvents` of per-graph parts and the actors, each mapping sorted by IRI: the same whichever
+def merge_parts(parts: Iterable[GraphEvents]) -> GraphEvents:
+    """One `GraphEvents` of per-graph parts (without actors), each mapping sorted by IRI: the same whichever
     parts were read when, and whatever order the store gave the rows in."""
-    merged = GraphEvents(actors=dict(sorted(actors.items())))
+    merged = GraphEvents()
     for part in parts:
         merged.events.update(part.events)
         merged.flows.update(part.flows)
@@ -142,13 +142,20 @@ def _read_flows(store: Any, graphs: list[str] | None) -> dict[str, dict[str, tup
     return by_graph
 
 
-def read_actors(store: Any) -> dict[str, Actor]:
-    """Each party with its names, Wikidata id and most specific actor class (deepest under kg:Actor)."""
+def with_actors(store: Any, graph: GraphEvents) -> GraphEvents:
+    """`graph` with its actors: the parties of its events, read from `store`."""
+    graph.actors = read_actors(store, {actor for e in graph.events.values() for actor in (*e.suppliers, *e.recipients)})
+    return graph
+
+
+def read_actors(store: Any, parties: Iterable[str]) -> dict[str, Actor]:
+    """Each of `parties` (IRIs) with its names, Wikidata id and most specific actor class (deepest under
+    kg:Actor), sorted by IRI."""
     depth = _kind_depths(store)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     types: dict[str, set[str]] = defaultdict(set)
     qids: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "actors", tagged=("value",)):
+    for row in _select(store, "actors", tagged=("value",), values={"actor": sorted(parties)}):
         actor, (value, language) = row["actor"], row["value"]
         if row["property"] == "type":
             types[actor].add(value)
@@ -188,10 +195,14 @@ def _kind_depths(store: Any) -> dict[str, int]:
 
 
 def _select(
-    store: Any, name: str, tagged: tuple[str, ...] = (), graphs: list[str] | None = None
+    store: Any,
+    name: str,
+    tagged: tuple[str, ...] = (),
+    graphs: list[str] | None = None,
+    values: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Rows of `queries/<name>.rq` (see kg.query.select_rows), over the named graphs `graphs` only if given."""
-    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged, graphs)
+    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged, graphs, values)
 
 
 def integer(value: str | None) -> int | None:
