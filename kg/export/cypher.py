@@ -155,11 +155,13 @@ def cypher_literal(value: Any) -> str:
     raise ValueError(f"no Cypher literal for {type(value).__name__}")
 
 
+@lru_cache(maxsize=1 << 16)
 def cypher_string(text: str) -> str:
     """`text` as a single-quoted Cypher string, read back by Neo4j and FalkorDB as exactly `text`.
 
     Backslash, quote and the control characters with a short escape are escaped; every other
     character (non-ASCII included) is written as itself, since FalkorDB does not read `\\u` escapes.
+    Kept for the next call: a node's IRI is written again in every relationship it has.
     """
     return "'" + _TO_ESCAPE.sub(_escape, text) + "'"
 

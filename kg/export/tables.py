@@ -214,9 +214,12 @@ def _checked(owner: str, props: dict[str, Value]) -> dict[str, Value]:
     """
     kept: dict[str, Value] = {}
     for name, value in props.items():
-        if value is None or value == []:
+        if value is None:
             continue
-        if isinstance(value, list) and any(ARRAY_DELIMITER in element for element in value):
-            raise ExportError(f"{owner}.{name}: an array value contains {ARRAY_DELIMITER!r}: {value!r}")
+        if type(value) is list:
+            if not value:
+                continue
+            if any(ARRAY_DELIMITER in element for element in value):
+                raise ExportError(f"{owner}.{name}: an array value contains {ARRAY_DELIMITER!r}: {value!r}")
         kept[name] = value
     return kept
