@@ -167,6 +167,8 @@ def rss(count: int, seed: int, work: Path) -> None:
     words = write_corpus(corpus, count, seed)
     gib = 1024**3
     print(f"rss: {count} articles, {words} words", flush=True)
+    for folder in (work / "rss-1", work / "rss-default"):  # clean builds, whatever --keep left there
+        shutil.rmtree(folder, ignore_errors=True)
     one, peak_one = run_kg(["build", str(corpus), "-o", str(work / "rss-1"), "--jobs", "1"], "rss")
     events = sum(1 for _ in (work / "rss-1" / "events.jsonl").open(encoding="utf-8"))
     print(f"  {events} events")
@@ -180,6 +182,9 @@ def rss(count: int, seed: int, work: Path) -> None:
 
 def incremental(corpus: Path, work: Path) -> None:
     out, clean_out = work / "incremental", work / "incremental-clean"
+    # Clean builds start from nothing: with --keep, the last run's outputs (and caches) are still there.
+    for folder in (work / "clean-jobs-1", out, clean_out, work / "watched"):
+        shutil.rmtree(folder, ignore_errors=True)
     clean_one, _ = run_kg(["build", str(corpus), "-o", str(work / "clean-jobs-1"), "--jobs", "1"], "incremental")
     clean, _ = run_kg(["-v", "build", str(corpus), "-o", str(out)], "incremental")
     clean_steps = _steps()

@@ -85,7 +85,7 @@ def settle_heap() -> None:
 def describe(report: BuildReport, out: Path) -> str:
     """A build in one line: what it extracted and reused, and how long it took."""
     return (
-        f"built {out} in {report.seconds.get('total', 0.0):.1f} s: {report.extracted} extracted, "
+        f"built {out} in {report.seconds.get('total', 0.0):.2f} s: {report.extracted} extracted, "
         f"{report.reused} unchanged, {report.removed} removed, {report.events} events"
     )
 
