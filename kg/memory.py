@@ -93,13 +93,14 @@ def read_store_events(
 _side_read: dict[str, dict[str, GraphEvents]] = {}
 
 
-def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None, build: str | None) -> Path:
-    """Write the export `fmt` of `out`'s store from a read of it made here: for the side process of `kg build`,
-    which would otherwise be sent the main one's read (pickling and unpickling it took longer than reading).
+def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None, build: str) -> Path:
+    """Write the export `fmt` of `out`'s store from a read of it made here: for the side process of a watcher
+    (`kg build --watch`), which would otherwise be sent the main one's read (pickling and unpickling it took
+    longer than reading).
 
-    `build` names the build that made the store (None: nothing is kept); with `base`, the build it was
-    updated from by replacing the named graphs `replaced`, the parts this process kept of its read of that
-    build's store are read again only for those.
+    `build` names the build that made the store (the checksum of its cache), kept with this read; with
+    `base`, the build it was updated from by replacing the named graphs `replaced`, the parts this process
+    kept of its read of that build's store are read again only for those.
 
     Raises:
         StoreError: the store cannot be read.
@@ -112,6 +113,5 @@ def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None
     kept = _side_read.get(base) if base is not None else None
     graph, parts = read_store_events(open_store(out), kept, replaced)
     _side_read.clear()
-    if build is not None:
-        _side_read[build] = parts
+    _side_read[build] = parts
     return export(fmt, out, data=read_export_data(out, graph))
