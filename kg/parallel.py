@@ -350,6 +350,11 @@ class SideWorker:
             self._pool = _spawn_pool(1)
         return self._pool
 
+    def post(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run `fn(*args)` in the process if there is one, without waiting for it (its result is dropped)."""
+        if self._pool is not None:
+            self._pool.submit(fn, *args)
+
     def discard(self) -> None:
         """Forget the process (it failed): the next block starts another."""
         if self._pool is not None:

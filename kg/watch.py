@@ -75,7 +75,8 @@ def settle_heap() -> None:
     Python's cyclic collector walks every object it tracks at each full collection: with the model and a
     thousand documents' results kept, one took about 0.2 s in the middle of a rebuild, for nothing, since
     what is kept lives until the next build replaces it. Frozen objects are thawed and collected here, after
-    the next build, when those it replaced are garbage.
+    the next build, when those it replaced are garbage. The watcher's side process, which keeps its own
+    share (`kg.memory`), is sent the same call after each build.
     """
     gc.unfreeze()
     gc.collect()
@@ -142,6 +143,7 @@ def watch(
             return
         notify(describe(report, out))
         settle_heap()
+        memory.side.post(settle_heap)
 
     try:
         run(full)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import distributed
 import pytest
@@ -254,18 +255,22 @@ def test_side_process_that_dies_is_one_line():
             submit(os._exit, 3)()
 
 
-def test_a_side_worker_outlives_its_blocks_and_is_replaced_once_it_died():
-    """`kg build --watch` keeps one side process from build to build (what it holds in memory is reused)."""
+def test_a_side_worker_outlives_its_blocks_and_is_replaced_once_it_died(tmp_path):
+    """`kg build --watch` keeps one side process from build to build (what it holds in memory is reused), and
+    posts it work between builds (collecting its garbage)."""
     import os
 
     from kg.parallel import SideWorker
 
     worker = SideWorker()
     try:
+        worker.post(Path.write_text, tmp_path / "before", "no process yet: nothing runs")
         with side_process(True, worker) as submit:
             first = submit(os.getpid)()
+        worker.post(Path.write_text, tmp_path / "between", "posted")
         with side_process(True, worker) as submit:
             assert submit(os.getpid)() == first != os.getpid()
+        assert (tmp_path / "between").read_text() == "posted" and not (tmp_path / "before").exists()
         with pytest.raises(ParallelError, match=r"_exit: the process running it failed"):
             with side_process(True, worker) as submit:
                 submit(os._exit, 3)()
