@@ -170,8 +170,9 @@ def select_rows(
 
 
 def _iri_ref(iri: str) -> str:
-    """`<iri>`, with what an IRIREF may not hold raw written as \\u escapes."""
-    return "<" + re.sub(r'[\x00-\x20<>"{}|^`\\]', lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
+    from kg.rdf.trig import escape_iri
+
+    return f"<{escape_iri(iri)}>"
 
 
 def local_name(iri: str) -> str:

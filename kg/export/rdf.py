@@ -97,13 +97,9 @@ def _make_piece(text: bytes | None, trig: Path, formats: tuple[str, ...]) -> _Pi
 
     source = {"path": str(trig)} if text is None else {"input": text}
     quads = [q for q in ox.parse(**source, format=ox.RdfFormat.TRIG) if q.graph_name != ox.DefaultGraph()]
-
-    def dump(statements: list[Any], fmt: Any) -> bytes:
-        return ox.serialize(statements, format=fmt) or b""
-
-    lines = tuple(dump([q.triple for q in quads], ox.RdfFormat.N_TRIPLES).splitlines(True)) if "nt" in formats else ()
-    nquads = dump(quads, ox.RdfFormat.N_QUADS) if "nq" in formats else b""
-    jsonld = dump(quads, ox.RdfFormat.JSON_LD)[1:-1] if "jsonld" in formats else b""
+    lines = tuple(_serialize_bytes([q.triple for q in quads], "nt").splitlines(True)) if "nt" in formats else ()
+    nquads = _serialize_bytes(quads, "nq") if "nq" in formats else b""
+    jsonld = _serialize_bytes(quads, "jsonld")[1:-1] if "jsonld" in formats else b""
     return _Piece(lines, tuple(_digest(line) for line in lines), nquads, jsonld)
 
 

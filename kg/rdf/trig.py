@@ -103,7 +103,7 @@ def trig_parts(
     ordered = ([default] if default else []) + sorted(blocks, key=lambda block: (block.blank, block.name))
     namespaces = PREFIXES if prefixes is None else prefixes
     used = sorted({p for block in ordered for p in block.prefixes})
-    header = "".join(f"@prefix {p}: <{_escape_iri(namespaces[p])}> .\n" for p in used)
+    header = "".join(f"@prefix {p}: <{escape_iri(namespaces[p])}> .\n" for p in used)
     parts = iter(([header] if header else []) + [block.text for block in ordered])
     first = next(parts, None)
     if first is not None:
@@ -175,7 +175,10 @@ def _escape_string(text: str) -> str:
     return _STRING_UNSAFE.sub(_escape_char, text)
 
 
-def _escape_iri(iri: str) -> str:
+def escape_iri(iri: str) -> str:
+    """`iri` with what an IRIREF may not hold raw (spaces, controls, angle brackets, quotes, braces, pipe,
+    caret, backtick, backslash, lone surrogates) written as `\\u` escapes, which Turtle, TriG and SPARQL all
+    read back."""
     return _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri)
 
 
@@ -216,7 +219,7 @@ class _Writer:
         for prefix, namespace in self._order:
             if iri.startswith(namespace) and _SAFE_LOCAL.fullmatch(iri[len(namespace) :]):
                 return f"{prefix}:{iri[len(namespace) :]}", prefix
-        return f"<{_escape_iri(iri)}>", None
+        return f"<{escape_iri(iri)}>", None
 
     def literal(self, literal: Literal) -> str:
         text = f'"{_escape_string(str(literal))}"'
