@@ -11,9 +11,10 @@ in memory from its last build, so it keeps them:
   replaced graphs are read again from the new store, the rest is merged as kept;
 - the TriG text of every graph it wrote: the quads a build replaces in the
   store are known without reading them back from it (`kg.store.update_store`);
-- the process writing the RDF exports (`kg.parallel.SideWorker`), which keeps
-  each graph's share of them (`kg.export.rdf`): only the graphs whose text
-  changed are serialised again.
+- the second process (`kg.parallel.SideWorker`), which keeps each graph's
+  share of the RDF exports (`kg.export.rdf`), so only the graphs whose text
+  changed are serialised again, and its own per-graph read of the store for
+  the Neo4j export (`export_from_store`).
 
 Kept results are used only while OUT holds what that build wrote: its cache
 file's checksum (in the manifest, checked by `kg.incremental.load_cache`) must

@@ -339,8 +339,8 @@ def _on_processes(work: list[list[Article]], jobs: int) -> Iterator[tuple[Articl
 
 class SideWorker:
     """One spawned process kept for several `side_process` blocks, so what it keeps in memory outlives each:
-    `kg build --watch` has its RDF exports written there, build after build (`kg.export.rdf`). A process
-    that died is replaced at the next block."""
+    `kg build --watch` has its RDF exports (`kg.export.rdf`) and its Neo4j export (`kg.memory`) written
+    there, build after build. A process that died is replaced at the next block."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
@@ -373,8 +373,9 @@ def side_process(enabled: bool, worker: SideWorker | None = None) -> Iterator[Ca
     function that waits for the result (or raises what `fn` raised). When not `enabled` (`--jobs 1`), `fn`
     runs at once, here, and the waiting function just returns its result.
 
-    `kg build` writes the RDF exports there while it renders the explorer: both only read the finished
-    store, and the exports are Oxigraph scans that hold the GIL, so threads would not overlap them. The
+    `kg build` writes the RDF exports there (from graph.trig) while it updates the store and renders the
+    explorer; none of them writes what another reads, and the exports hold the GIL (Oxigraph parsing and
+    serialising, driven from Python), so threads would not overlap them. The
     process is a spawned interpreter like the extraction workers (it ends with its parent) and loads no model.
     A failure comes back as a `KgError` with one line; a process that dies as a `ParallelError`. With a
     `worker`, its process is used and left running for the next block.
