@@ -40,7 +40,7 @@ from kg.model import Article, Event
 from kg.paths import ontology_dir
 from kg.rdf.build import document_iri
 from kg.rdf.namespace import FACTS_GRAPH, SUMMARIES_GRAPH
-from kg.rdf.trig import TrigBlock, assemble_trig
+from kg.rdf.trig import TrigBlock
 from kg.store import STORE_DIRNAME, update_store
 from kg.store import build_store as load_store
 
@@ -213,8 +213,8 @@ def build(
                 if cache is not None and (out / STORE_DIRNAME).is_dir():
                     try:
                         gone = [*plan.removed, *(a.id for a in plan.to_extract)]
-                        old = memory.replaced_trig(cache, gone) if memory is not None else None
-                        update_store(out, stage, replaced, assemble_trig(changed + fact_blocks), old)
+                        old = memory.replaced_blocks(cache, gone) if memory is not None else None
+                        update_store(out, stage, replaced, changed + fact_blocks, old)
                         updated = True
                     except StoreError as exc:
                         # The store is all derived from graph.trig and the ontology: a damaged one is loaded again.

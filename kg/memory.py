@@ -9,7 +9,7 @@ in memory from its last build, so it keeps them:
 - each document's result, used instead of its cache line;
 - each document graph's part of the store read (`kg.graph_reader`): only the
   replaced graphs are read again from the new store, the rest is merged as kept;
-- the TriG text of every graph it wrote: the quads a build replaces in the
+- the TriG block of every graph it wrote: the quads a build replaces in the
   store are known without reading them back from it (`kg.store.update_store`);
 - the second process (`kg.parallel.SideWorker`), which keeps each graph's
   share of the RDF exports (`kg.export.rdf`), so only the graphs whose text
@@ -34,7 +34,7 @@ from kg.graph_reader import GraphEvents
 from kg.graph_reader.read import merge_parts, read_document_parts, with_actors
 from kg.incremental import CacheIndex, DocumentResult
 from kg.parallel import SideWorker
-from kg.rdf.trig import TrigBlock, assemble_trig
+from kg.rdf.trig import TrigBlock
 
 
 @dataclass
@@ -47,14 +47,13 @@ class BuildMemory:
     fact_blocks: list[TrigBlock] = field(default_factory=list)
     side: SideWorker = field(default_factory=SideWorker)
 
-    def replaced_trig(self, cache: CacheIndex | None, documents: Iterable[str]) -> str | None:
-        """The TriG text, as the remembered build wrote it, of the graphs a build replaces: those of
+    def replaced_blocks(self, cache: CacheIndex | None, documents: Iterable[str]) -> list[TrigBlock] | None:
+        """The TriG blocks, as the remembered build wrote them, of the graphs a build replaces: those of
         `documents` (ids; the new ones have none) and kgd:facts and kgd:summaries. None without a memory of
         the build that wrote `cache`."""
         if not self.matches(cache):
             return None
-        blocks = [self.results[doc].block for doc in documents if doc in self.results]
-        return assemble_trig(blocks + self.fact_blocks)
+        return [self.results[doc].block for doc in documents if doc in self.results] + self.fact_blocks
 
     def close(self) -> None:
         """End the side process (the memory stays usable: a next build starts another)."""

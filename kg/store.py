@@ -17,7 +17,7 @@ queries run here.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ from kg.files import write_folder
 
 if TYPE_CHECKING:
     import pyoxigraph
+
+    from kg.rdf.trig import TrigBlock
 
 STORE_DIRNAME = "store"
 # Loaded into the default graph, in this order, from the ontology folder.
@@ -69,16 +71,21 @@ def build_store(trig_path: Path, out: Path, ontology_dir: Path) -> Path:
 
 
 def update_store(
-    previous: Path, out: Path, remove: Iterable[str], add_trig: str, removed_trig: str | None = None
+    previous: Path,
+    out: Path,
+    remove: Iterable[str],
+    added: Sequence[TrigBlock],
+    removed: Sequence[TrigBlock] | None = None,
 ) -> Path:
     """Copy the store of the output folder `previous` into `out` and replace named graphs in the copy.
 
-    The graphs named in `remove` are dropped, then the TriG text `add_trig` (the new
-    versions of those graphs, and new ones) is loaded; the default graph (schema,
+    The graphs named in `remove` are dropped, then the TriG blocks `added` (the new
+    versions of those graphs, and new ones) are loaded; the default graph (schema,
     vocabularies, lookup keys) is kept. The copy is swapped in as `out/store`, so
     the previous store is never touched and readers of `out` keep a whole store.
-    `removed_trig`, when the caller knows it, is what the graphs `remove` hold now
-    (the TriG text they were loaded from): parsing it is cheaper than reading them.
+    `removed`, when the caller knows it, is what the graphs `remove` hold now (the
+    blocks they were loaded from, one for every such graph the store has): only
+    the statements that differ from `added` are then parsed, none read back.
 
     Raises:
         StoreError: the previous store cannot be copied or opened (damaged), or the update fails.
@@ -95,7 +102,7 @@ def update_store(
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB finds the files corrupted
             raise StoreError(f"{source}: cannot reuse the previous store ({_one_line(exc)})") from None
         try:
-            _replace_graphs(store, remove, add_trig, removed_trig)
+            _replace_graphs(store, remove, added, removed)
             store.flush()
         except SyntaxError as exc:
             raise StoreError(f"{temp}: cannot load the changed graphs ({_one_line(exc)})") from None
@@ -106,41 +113,52 @@ def update_store(
 
 
 def _replace_graphs(
-    store: pyoxigraph.Store, remove: Iterable[str], add_trig: str, removed_trig: str | None = None
+    store: pyoxigraph.Store,
+    remove: Iterable[str],
+    added: Sequence[TrigBlock],
+    removed: Sequence[TrigBlock] | None = None,
 ) -> None:
-    """Leave `store` as dropping the graphs `remove` then loading `add_trig` would, touching only what differs.
+    """Leave `store` as dropping the graphs `remove` then loading `added` would, touching only what differs.
 
     Most of what is replaced comes back unchanged (one changed article leaves nearly all of kgd:facts and
     kgd:summaries as they were), and removing a quad and adding it again costs Oxigraph a write to every
     index: with one article changed in 1,000, dropping and reloading made the update 0.9 s, the difference
-    0.4 s. Blank nodes are renamed as `Store.load` renames them, so a quad holding one is always replaced.
-    Reading the graphs' quads back from the store is half of that: when `removed_trig` gives them, and they
-    hold no blank node (whose name in the store is not the text's), it is parsed instead.
+    0.4 s. Reading the graphs' quads back from the store, and parsing all of them, was most of the rest:
+    when `removed` gives them, only the statements written otherwise in `added` are parsed, from both
+    (`kg.rdf.trig.differing_statements`). A graph holding a blank node is read back and replaced whole:
+    `Store.load` renames blank nodes, so its quads in the store are not those of the text.
     """
     import pyoxigraph
 
-    def parse(text: str) -> set[pyoxigraph.Quad]:
-        return set(pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TRIG, rename_blank_nodes=True))
+    from kg.rdf.trig import assemble_trig, differing_statements
 
-    new = parse(add_trig)
+    def parse(blocks: Iterable[TrigBlock]) -> set[pyoxigraph.Quad]:
+        text = assemble_trig(blocks).encode("utf-8")
+        return set(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TRIG, rename_blank_nodes=True))
+
     graphs = {pyoxigraph.NamedNode(name) for name in remove}
-    old = parse(removed_trig) if removed_trig is not None else None
-    if old is None or not _named_and_blank_free(old, graphs):
-        old = {quad for graph in graphs for quad in store.quads_for_pattern(None, None, None, graph)}
+    old_blocks: list[TrigBlock] = []
+    if removed is None:
+        new_blocks, read_back = list(added), graphs
+    else:
+        old_blocks, new_blocks = differing_statements(removed, added)
+        # Blocks holding a blank node are left whole: their graphs are read back.
+        whole = {block.name for block in [*old_blocks, *new_blocks] if "_:" in block.text}
+        old_blocks = [block for block in old_blocks if block.name not in whole]
+        read_back = {graph for graph in graphs if graph.value in whole}
+    old = parse(old_blocks)
+    old.update(quad for graph in read_back for quad in store.quads_for_pattern(None, None, None, graph))
+    new = parse(new_blocks)
     for quad in old - new:
         store.remove(quad)
     # A graph with nothing new is dropped as a name too, as remove_graph did (an empty graph stays listed).
-    for graph in graphs - {quad.graph_name for quad in new}:
+    for graph in graphs - {pyoxigraph.NamedNode(b.name) for b in added if not b.blank and _has_statements(b)}:
         store.remove_graph(graph)
     store.extend(new - old)
 
 
-def _named_and_blank_free(quads: Iterable[pyoxigraph.Quad], graphs: set[pyoxigraph.NamedNode]) -> bool:
-    """Whether every quad is in one of `graphs` and holds no blank node (graph names are then IRIs)."""
-    import pyoxigraph
-
-    blank = pyoxigraph.BlankNode
-    return not any(q.graph_name not in graphs or type(q.subject) is blank or type(q.object) is blank for q in quads)
+def _has_statements(block: TrigBlock) -> bool:
+    return not block.text.endswith("{\n}\n")
 
 
 def open_store(out: Path) -> pyoxigraph.Store:

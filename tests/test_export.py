@@ -817,9 +817,9 @@ def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_gra
     made: list[bytes] = []
     make_piece = rdf._make_piece
 
-    def counted(text, trig, formats):
+    def counted(text, trig, formats, run=False):
         made.append(text)
-        return make_piece(text, trig, formats)
+        return make_piece(text, trig, formats, run)
 
     monkeypatch.setattr(rdf, "_make_piece", counted)
     monkeypatch.setattr(rdf, "_kept_pieces", {})
@@ -837,6 +837,69 @@ def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_gra
     for fmt in formats:
         kept, fresh = (tmp_path / f"kept.{fmt}").read_bytes(), (tmp_path / f"fresh.{fmt}").read_bytes()
         assert kept == fresh and b"2024-04" in kept, fmt
+
+
+def _facts_trig(path: Path, counts: dict[int, int]) -> Path:
+    """A graph.trig as kg writes it: a small document graph, then a facts graph of one statement per fact."""
+    from rdflib import RDF, Literal, URIRef
+
+    from kg.rdf.namespace import KG
+    from kg.rdf.trig import triples_block, write_trig_blocks
+
+    data = "https://w3id.org/kg-arms/data/"
+    document = URIRef(data + "doc/a")
+    facts = [
+        (URIRef(f"{data}fact/{n}"), predicate, value)
+        for n, count in counts.items()
+        for predicate, value in (
+            (RDF.type, KG.Fact),
+            (KG.sourceCount, Literal(count)),
+            (KG.source, Literal(f"« {n} »")),
+        )
+    ]
+    blocks = [
+        triples_block(document, [(document, RDF.type, KG.Document), (document, KG.title, Literal('a "b"'))]),
+        triples_block(URIRef(data + "facts"), facts),
+    ]
+    return write_trig_blocks(blocks, path)
+
+
+def test_export_a_large_graph_is_made_in_runs_of_statements_and_only_a_changed_run_again(tmp_path, monkeypatch):
+    """kgd:facts and kgd:summaries change in a few statements at each build of a watcher: a large graph's
+    pieces are runs of its statements, cut by content, so a changed count makes one run again; every format
+    has the bytes of the graph made whole."""
+    from kg.export import rdf
+    from kg.export.rdf import write_rdf_files
+
+    made: list[bytes] = []
+    make_piece = rdf._make_piece
+
+    def counted(text, trig, formats, run=False):
+        made.append(text)
+        return make_piece(text, trig, formats, run)
+
+    monkeypatch.setattr(rdf, "_make_piece", counted)
+    monkeypatch.setattr(rdf, "_kept_pieces", {})
+    monkeypatch.setattr(rdf, "_kept_turtle", {})
+    formats = ("ttl", "nt", "nq", "jsonld")
+    counts = {n: 1 for n in range(200)}
+    trig = _facts_trig(tmp_path / "graph.trig", counts)
+    monkeypatch.setattr(rdf, "_RUN_FROM_BYTES", 1000)
+    write_rdf_files(None, {fmt: tmp_path / f"first.{fmt}" for fmt in formats}, trig, keep=True)
+    assert len(made) > 4, "the facts graph is cut in runs"
+    assert all(b"doc/a" not in text or b"fact/" not in text for text in made), "a run holds one graph's statements"
+    made.clear()
+    counts[57] = 9
+    _facts_trig(trig, counts)
+    write_rdf_files(None, {fmt: tmp_path / f"kept.{fmt}" for fmt in formats}, trig, keep=True)
+    assert len(made) == 1 and b"fact/57>" in made[0] and b"fact/" in made[0].replace(b"fact/57>", b"")
+    monkeypatch.setattr(rdf, "_RUN_FROM_BYTES", 10**9)
+    write_rdf_files(None, {fmt: tmp_path / f"whole.{fmt}" for fmt in formats}, trig)
+    for fmt in formats:
+        kept, whole = (tmp_path / f"kept.{fmt}").read_bytes(), (tmp_path / f"whole.{fmt}").read_bytes()
+        assert kept == whole, fmt
+    assert b'fact/57> <https://w3id.org/kg-arms/ontology#sourceCount> "9"' in (tmp_path / "kept.nt").read_bytes()
+    assert json.loads((tmp_path / "kept.jsonld").read_text(encoding="utf-8"))[1]["@graph"][0]["@id"].endswith("/0")
 
 
 @pytest.mark.parametrize(

@@ -303,3 +303,29 @@ def test_a_trig_file_with_a_long_string_anywhere_is_not_cut(tmp_path, quote, at)
     path.write_text(text.replace(quote, '"'), encoding="utf-8")
     with path.open("rb") as handle:
         assert not trig._has_long_string(handle, block=8)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 13, 1 << 22])
+def test_a_trig_file_is_cut_after_each_graph_whatever_the_blocks_it_is_read_by(tmp_path, block):
+    """graph.trig is read by blocks and cut where a line holds only "}": a graph across blocks, or a "}" line
+    split between two, is cut alike; directives and empty lines go to the header, the text after the last
+    graph comes last."""
+    from kg.rdf import trig
+
+    path = tmp_path / "graph.trig"
+    path.write_bytes(
+        b'@prefix a: <http://a/> .\n\n<http://g/1> {\n  <http://s> a:p "}" .\n}\n\n'
+        b"@base <http://b/> .\n<http://g/2> {\n  <s> a:p 1 .\n}\n<http://g/3> { <s> a:p 2 . }"
+    )
+    graphs = list(trig.trig_graphs(path, block))
+    assert graphs == [
+        (b"@prefix a: <http://a/> .\n", b'<http://g/1> {\n  <http://s> a:p "}" .\n}\n'),
+        (b"@prefix a: <http://a/> .\n@base <http://b/> .\n", b"<http://g/2> {\n  <s> a:p 1 .\n}\n"),
+        (b"@prefix a: <http://a/> .\n@base <http://b/> .\n", b"<http://g/3> { <s> a:p 2 . }"),
+    ]
+    assert list(trig.trig_chunks(path, 0)) == [header + text for header, text in graphs]
+    # A chunk ends where a directive comes: it may rebind a prefix of the graphs before.
+    assert list(trig.trig_chunks(path, 10**6)) == [
+        graphs[0][0] + graphs[0][1],
+        graphs[1][0] + graphs[1][1] + graphs[2][1],
+    ]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from rdflib import Dataset
 
 from kg.paths import ontology_dir
+from kg.rdf.trig import TrigBlock, graph_block
 from kg.store import build_store, open_store, update_store
 
 DATA = "https://w3id.org/kg-arms/data/"
@@ -18,7 +20,8 @@ BEFORE = {
     "<doc/a>": '<doc/a> a kg:Document ; kg:title "A" ; kg:eventCount 2 .',
     "<doc/b>": '<doc/b> a kg:Document ; kg:title "B" .',
     "<doc/n>": '<doc/n> a kg:Document ; kg:note [ kg:text "blank" ] .',
-    "<facts>": "<fact/1> a kg:Fact ; kg:sourceCount 2 . <fact/2> a kg:Fact ; kg:sourceCount 1 .",
+    "<facts>": "<fact/1> a kg:Fact ; kg:sourceCount 2 . <fact/2> a kg:Fact ; kg:sourceCount 1 . "
+    "<fact/4> a kg:Fact ; kg:sourceCount 4 .",
     "<doc/z>": '<doc/z> a kg:Document ; kg:title "Z, untouched" .',
 }
 # doc/a changes a value and keeps the rest, doc/b goes, doc/c comes, doc/n keeps its blank node, the facts
@@ -27,13 +30,21 @@ AFTER = {
     "<doc/a>": '<doc/a> a kg:Document ; kg:title "A" ; kg:eventCount 3 .',
     "<doc/c>": '<doc/c> a kg:Document ; kg:title "C" .',
     "<doc/n>": '<doc/n> a kg:Document ; kg:note [ kg:text "blank" ] .',
-    "<facts>": "<fact/1> a kg:Fact ; kg:sourceCount 3 . <fact/3> a kg:Fact ; kg:sourceCount 1 .",
+    "<facts>": "<fact/1> a kg:Fact ; kg:sourceCount 3 . <fact/3> a kg:Fact ; kg:sourceCount 1 . "
+    "<fact/4> a kg:Fact ; kg:sourceCount 4 .",
     "<doc/z>": BEFORE["<doc/z>"],
 }
 
 
 def _trig(graphs: dict[str, str]) -> str:
     return PREFIX + "".join(f"{name} {{ {body} }}\n" for name, body in graphs.items())
+
+
+def _blocks(graphs: dict[str, str]) -> list[TrigBlock]:
+    """The graphs as kg writes them (`kg.rdf.trig.graph_block`: a statement per subject)."""
+    dataset = Dataset()
+    dataset.parse(data=_trig(graphs), format="trig")
+    return [graph_block(graph) for graph in dataset.graphs() if len(graph)]
 
 
 def _build(folder: Path, graphs: dict[str, str]) -> Path:
@@ -69,13 +80,34 @@ def test_store_update_holds_what_a_fresh_load_holds(tmp_path, replaced, known):
     out = tmp_path / "out"
     out.mkdir()
     changed = {name: body for name, body in AFTER.items() if name.strip("<>") in replaced}
-    removed = _trig({name: body for name, body in BEFORE.items() if name.strip("<>") in replaced}) if known else None
-    update_store(previous, out, [DATA + name for name in replaced], _trig(changed), removed)
+    removed = _blocks({name: body for name, body in BEFORE.items() if name.strip("<>") in replaced}) if known else None
+    update_store(previous, out, [DATA + name for name in replaced], _blocks(changed), removed)
     assert _content(out) == _content(fresh)
     assert _content(previous) == _content(_build(tmp_path / "again", BEFORE)), "the previous store was touched"
     store = open_store(out)
     assert pyoxigraph.NamedNode(DATA + "doc/b") not in set(store.named_graphs())
     assert len(list(store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(DATA + "doc/n")))) == 3
+
+
+def test_only_the_statements_written_otherwise_are_parsed_again():
+    """What a store update parses of the replaced graphs (`kg build --watch`): the statements that differ
+    between their old and new blocks; a graph with a blank node is kept whole, a graph on one side only too."""
+    from kg.rdf.trig import differing_statements
+
+    names = ["doc/a", "doc/b", "doc/c", "doc/n", "facts"]
+    old, new = differing_statements(
+        _blocks({n: b for n, b in BEFORE.items() if n.strip("<>") in names}),
+        _blocks({n: b for n, b in AFTER.items() if n.strip("<>") in names}),
+    )
+    old_text, new_text = "".join(b.text for b in old), "".join(b.text for b in new)
+    assert "fact/4" not in old_text + new_text, "an unchanged statement is parsed again"
+    assert 'kg:sourceCount "2"' in old_text and "fact/2" in old_text and "fact/3" not in old_text
+    assert 'kg:sourceCount "3"' in new_text and "fact/3" in new_text and "fact/2" not in new_text
+    assert {b.name for b in old} == {DATA + n for n in ("doc/a", "doc/b", "doc/n", "facts")}
+    assert {b.name for b in new} == {DATA + n for n in ("doc/a", "doc/c", "doc/n", "facts")}
+    for blocks in (old, new):  # kept whole: its blank node's label is not the store's
+        (text,) = [b.text for b in blocks if b.name.endswith("doc/n")]
+        assert "a kg:Document" in text and '"blank"' in text
 
 
 def _titles(store: pyoxigraph.Store) -> list[str]:

@@ -33,7 +33,7 @@ import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -68,61 +68,143 @@ class _StoreStatements:
             yield ox.Triple(row[0], row[1], row[2])
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Piece:
-    """Whole graphs of a TriG file as what they add to each export: the same bytes as in a file made at once.
+    """Whole graphs of a TriG file, or a run of one graph's statements, as what they add to each export: the
+    same bytes as in a file made at once.
 
     N-Triples is a line per triple (the union keeps a triple's first line), N-Quads a line per quad, and a
-    JSON-LD file an array of one object per graph: pieces written apart and joined are the whole.
+    JSON-LD file an array of one object per graph, listing one object per subject: pieces written apart and
+    joined are the whole.
     """
 
-    lines: tuple[bytes, ...]  # N-Triples, a line per triple, in the piece's order
+    ntriples: bytes  # N-Triples, a line per triple, in the piece's order
     keys: tuple[bytes, ...]  # each line's digest (`_digest`)
+    distinct: frozenset[bytes]  # the same digests, as a set
     quads: bytes  # N-Quads, or nothing when not asked for
-    jsonld: bytes  # the graphs' JSON-LD objects without the array's brackets, or nothing
+    # JSON-LD: the graphs' objects without the array's brackets; for a run of one graph's statements, its
+    # subjects' objects, and `graph` opens the graph's object (nothing for whole graphs).
+    jsonld: bytes
+    graph: bytes = b""
+    blank: bool = False  # "_:" in the N-Triples: may hold a blank node
+    # The lines `first_seen` gave last, and the digests of those it left out.
+    _last: tuple[frozenset[bytes], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def first_seen(self, seen: set[bytes]) -> bytes:
+        """The lines of triples not in `seen`, which then holds them all.
+
+        Documents' graphs share a few triples (rules' labels, actors' relations); the same ones are left out
+        at each call of a watcher, when the lines kept are given again as the same object.
+        """
+        if len(self.distinct) != len(self.keys):  # a triple twice in the piece (not in kg's graphs)
+            first = []
+            for line, key in zip(self.ntriples.splitlines(True), self.keys, strict=True):
+                if key not in seen:
+                    seen.add(key)
+                    first.append(line)
+            return b"".join(first)
+        known = frozenset(seen.intersection(self.distinct))
+        seen.update(self.distinct)
+        if not known:
+            return self.ntriples
+        if self._last is None or self._last[0] != known:
+            lines = self.ntriples.splitlines(True)
+            kept = b"".join(line for line, key in zip(lines, self.keys, strict=True) if key not in known)
+            self._last = (known, kept)
+        return self._last[1]
 
 
 # The pieces of the last TriG file written with `keep`, by the digest of their text and the formats they were
 # made for: `kg build --watch` writes the exports of a graph.trig whose graphs are nearly all as last time.
 _kept_pieces: dict[tuple[bytes, tuple[str, ...]], _Piece] = {}
+# A graph longer than this is made in runs of statements (`_statement_runs`): kgd:facts and kgd:summaries
+# change in a few statements at each build of a watcher, and making all of them again was most of its exports.
+_RUN_FROM_BYTES = 1 << 16
+# A run of statements ends after one whose subject's CRC-32 is a multiple of this (32 statements on average):
+# cut by content, runs stay the same around a statement added or removed.
+_RUN_CUT = 32
+_JSONLD_GRAPH = b'"@graph":['
 
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _make_piece(text: bytes | None, trig: Path, formats: tuple[str, ...]) -> _Piece:
-    """The piece of TriG `text` (None: the whole file `trig`): its named graphs' data, as from the store."""
+def _make_piece(text: bytes | None, trig: Path, formats: tuple[str, ...], run: bool = False) -> _Piece:
+    """The piece of TriG `text` (None: the whole file `trig`): its named graphs' data, as from the store;
+    `run`: `text` holds a run of one graph's statements."""
     import pyoxigraph as ox
 
     source = {"path": str(trig)} if text is None else {"input": text}
     quads = [q for q in ox.parse(**source, format=ox.RdfFormat.TRIG) if q.graph_name != ox.DefaultGraph()]
-    lines = tuple(_serialize_bytes([q.triple for q in quads], "nt").splitlines(True)) if "nt" in formats else ()
+    ntriples = _serialize_bytes([q.triple for q in quads], "nt") if "nt" in formats else b""
+    keys = tuple(_digest(line) for line in ntriples.splitlines(True))
     nquads = _serialize_bytes(quads, "nq") if "nq" in formats else b""
-    jsonld = _serialize_bytes(quads, "jsonld")[1:-1] if "jsonld" in formats else b""
-    return _Piece(lines, tuple(_digest(line) for line in lines), nquads, jsonld)
+    jsonld, graph = b"", b""
+    if "jsonld" in formats and quads:
+        # One graph's object: [{"@id":…,"@graph":[ SUBJECTS ]}]
+        whole = _serialize_bytes(quads, "jsonld")
+        if run:
+            opened = whole.index(_JSONLD_GRAPH) + len(_JSONLD_GRAPH)
+            jsonld, graph = whole[opened:-3], whole[1:opened]
+        else:
+            jsonld = whole[1:-1]
+    return _Piece(ntriples, keys, frozenset(keys), nquads, jsonld, graph, b"_:" in ntriples)
 
 
 def _trig_pieces(trig: Path, formats: tuple[str, ...], keep: bool) -> Iterator[_Piece]:
-    """The pieces of `trig`, a graph each, made once and kept when `keep` (for the next call with `keep`)."""
-    from kg.rdf.trig import trig_chunks
+    """The pieces of `trig`, a graph or a run of statements each, made once and kept when `keep` (for the
+    next call with `keep`)."""
+    from kg.rdf.trig import trig_graphs
 
     kept: dict[tuple[bytes, tuple[str, ...]], _Piece] = {}
-    for text in trig_chunks(trig, 0):
-        key = (_digest(text) if text is not None else b"", formats)
-        piece = _kept_pieces.get(key) if text is not None else None
-        if piece is None:
-            piece = _make_piece(text, trig, formats)
-        if keep and text is not None:
-            kept[key] = piece
-        yield piece
+    for graph in trig_graphs(trig):
+        if graph is None:
+            yield _make_piece(None, trig, formats)
+            break
+        header, text = graph
+        runs = _statement_runs(text) if len(text) > _RUN_FROM_BYTES else None
+        for part in runs or [text]:
+            if not part:
+                continue
+            whole = header + part
+            key = (_digest(whole), formats)
+            piece = _kept_pieces.get(key)
+            if piece is None:
+                piece = _make_piece(whole, trig, formats, run=runs is not None)
+            if keep:
+                kept[key] = piece
+            yield piece
     _kept_pieces.clear()
     _kept_pieces.update(kept)
 
 
+def _statement_runs(text: bytes) -> list[bytes] | None:
+    """A graph block of `kg.rdf.trig` cut into blocks of the same graph, each a run of its statements; None
+    when it is not in that layout (a graph name, then statements apart by an empty line, one per subject)
+    or holds a blank node, whose label each parse would make up."""
+    import zlib
+
+    opener, brace, body = text.partition(b" {\n")
+    if not brace or b"\n" in opener or not body.endswith(b"\n}\n") or b"_:" in text:
+        return None
+    statements = body[:-2].split(b"\n\n")
+    subjects = [statement.lstrip().split(b" ", 1)[0] for statement in statements]
+    if len(set(subjects)) != len(subjects):
+        return None
+    head = opener + brace
+    runs, start = [], 0
+    for index, subject in enumerate(subjects):
+        if zlib.crc32(subject) % _RUN_CUT == 0 or index == len(subjects) - 1:
+            runs.append(head + b"\n\n".join(statements[start : index + 1]).rstrip(b"\n") + b"\n}\n")
+            start = index + 1
+    return runs
+
+
 def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> None:
-    """Write each format of `targets` from the TriG file `trig`, a graph at a time (`_Piece`); with `keep`,
-    the pieces are kept in this process and those of graphs unchanged at the next call are not made again.
+    """Write each format of `targets` from the TriG file `trig`, a graph or a run of statements at a time
+    (`_Piece`); with `keep`, the pieces are kept in this process and those unchanged at the next call are
+    not made again.
 
     Turtle is the union's N-Triples read back with prefixes. With `keep` it is made piece by piece too, from
     each piece's first-seen triples, and kept: the serialiser writes each subject's triples together and
@@ -141,32 +223,57 @@ def _write_trig_exports(trig: Path, targets: Mapping[str, Path], keep: bool) -> 
             files["nt"] = Path(folder) / "union.nt"
         with _writing(files) as handles:
             seen: set[bytes] = set()
-            opened = False
+            jsonld = _JsonLdArray(handles["jsonld"]) if "jsonld" in handles else None
             for piece in _trig_pieces(trig, made, keep):
                 if "nt" in handles:
-                    first = []
-                    for line, key in zip(piece.lines, piece.keys, strict=True):
-                        if key not in seen:
-                            seen.add(key)
-                            first.append(line)
-                    handles["nt"].write(b"".join(first))
+                    first = piece.first_seen(seen)
+                    handles["nt"].write(first)
                     if turtle is not None:
-                        handles["ttl"].write(turtle.add(first))
+                        turtle.add(first, piece.blank, handles["ttl"])
                 if "nq" in handles:
                     handles["nq"].write(piece.quads)
-                if "jsonld" in handles and piece.jsonld:
-                    handles["jsonld"].write(b"," if opened else b"[")
-                    handles["jsonld"].write(piece.jsonld)
-                    opened = True
-            if "jsonld" in handles:
-                handles["jsonld"].write(b"]" if opened else b"[]")
+                if jsonld is not None:
+                    jsonld.add(piece)
+            if jsonld is not None:
+                jsonld.close()
             if turtle is not None:
                 turtle.keep()
         if "ttl" in targets and (turtle is None or not turtle.whole):
             _turtle_from_ntriples(files["nt"], targets["ttl"])
 
 
-# Turtle texts of the last call's pieces (without prefix lines), by digest of their first-seen N-Triples.
+class _JsonLdArray:
+    """Writes the JSON-LD array of pieces' graph objects, joining the runs of one graph into its object."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.opened = False  # the array
+        self.graph = b""  # the opening of the graph object being written in runs
+
+    def add(self, piece: _Piece) -> None:
+        if not piece.jsonld:
+            return
+        if piece.graph and piece.graph == self.graph:
+            self.handle.write(b"," + piece.jsonld)
+            return
+        self._end_graph()
+        self.handle.write(b"," if self.opened else b"[")
+        self.opened = True
+        self.handle.write(piece.graph + piece.jsonld)
+        self.graph = piece.graph
+
+    def close(self) -> None:
+        self._end_graph()
+        self.handle.write(b"]" if self.opened else b"[]")
+
+    def _end_graph(self) -> None:
+        if self.graph:
+            self.handle.write(b"]}")
+            self.graph = b""
+
+
+# Turtle texts of the last call's pieces (without prefix lines), by their first-seen N-Triples: a kept piece's
+# text is the same object at each call, whose hash Python keeps, so looking it up costs no pass over it.
 _kept_turtle: dict[bytes, bytes] = {}
 
 
@@ -178,23 +285,23 @@ class _TurtlePieces:
         self.made: dict[bytes, bytes] = {}
         self._last_subject: bytes | None = None
 
-    def add(self, lines: list[bytes]) -> bytes:
-        """The Turtle text of `lines` (the prefixes before the first), or nothing once not whole."""
-        if not self.whole or not lines:
-            return b""
-        text = b"".join(lines)
-        first_subject = lines[0].split(b" ", 1)[0]
-        if first_subject == self._last_subject or b"_:" in text:
+    def add(self, ntriples: bytes, blank: bool, handle: IO[bytes]) -> None:
+        """Write to `handle` the Turtle text of the N-Triples lines `ntriples` (the prefixes before the
+        first), or nothing once not whole; `blank`: they may hold a blank node."""
+        if not self.whole or not ntriples:
+            return
+        first_subject = ntriples.split(b" ", 1)[0]
+        if first_subject == self._last_subject or blank:
             self.whole = False
-            return b""
-        header = b"" if self._last_subject is not None else _turtle_header()
-        self._last_subject = lines[-1].split(b" ", 1)[0]
-        key = _digest(text)
-        body = _kept_turtle.get(key)
+            return
+        if self._last_subject is None:
+            handle.write(_turtle_header())
+        self._last_subject = ntriples[ntriples.rfind(b"\n", 0, -1) + 1 :].split(b" ", 1)[0]
+        body = _kept_turtle.get(ntriples)
         if body is None:
-            body = _turtle_body(text)
-        self.made[key] = body
-        return header + body
+            body = _turtle_body(ntriples)
+        self.made[ntriples] = body
+        handle.write(body)
 
     def keep(self) -> None:
         _kept_turtle.clear()
