@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,11 +139,12 @@ def build(
     """
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export, write_exports
     from kg.export.command import read as read_export_data
+    from kg.export.read import read_stored_facts
     from kg.memory import export_from_store, read_store_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import fact_triples, merge_support
     from kg.rdf.support import FactKey, Support
-    from kg.rdf.trig import triples_block, write_trig_blocks
+    from kg.rdf.trig import differing_statements, statement_subjects, triples_block, write_trig_blocks
 
     started = time.perf_counter()
     paths = list(paths)
@@ -200,6 +202,12 @@ def build(
         # The named graphs this build replaces in the last one's store.
         replaced = [b.name for b in changed] + [str(document_iri(doc_id)) for doc_id in plan.removed]
         replaced = sorted({*replaced, str(FACTS_GRAPH), str(SUMMARIES_GRAPH)})
+        remembered = memory is not None and memory.matches(cache)
+        # With a memory, the subjects whose statements in kgd:facts and kgd:summaries changed: the reads of the
+        # facts and summaries it kept are patched for those only.
+        restated = None
+        if memory is not None and remembered:
+            restated = sorted(statement_subjects(chain(*differing_statements(memory.fact_blocks, fact_blocks))))
         # A second process (with `jobs` above 1) writes the RDF exports from graph.trig while this one updates
         # the store, then, for a watcher, the Neo4j export while this one renders the explorer and writes the
         # other exports from the finished store: none of them writes to the store.
@@ -225,15 +233,18 @@ def build(
                 # A watcher's second process reads the store's events too, for the Neo4j export: sending it this
                 # one's read took longer than its own, and each patches the read it kept of the last build's
                 # store. A one-off build does not: two whole reads of 10,000 articles at once took 2.2 GiB.
-                remembered = memory is not None and memory.matches(cache)
                 side_export = None
                 if jobs > 1 and memory is not None:
                     base = memory.cache_sha256 if remembered else None
-                    side_export = submit(export_from_store, SIDE_EXPORT, stage, replaced, base, writer.sha256)
+                    side_export = submit(export_from_store, SIDE_EXPORT, stage, replaced, base, writer.sha256, restated)
                 kept_parts = memory.parts if memory is not None and remembered else None
+                kept_facts = memory.stored if memory is not None and remembered else None
                 # The explorer and the exports share one read of the store's events, parties, flows and actors.
-                graph, parts = read_store_events(open_store(stage), kept_parts, replaced)
-                data = read_export_data(stage, graph)
+                store = open_store(stage)
+                graph, parts = read_store_events(store, kept_parts, replaced)
+                stored = read_stored_facts(store, kept_facts, restated)
+                del store
+                data = read_export_data(stage, graph, stored)
                 render_graph(stage, graph=graph)
                 others = [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS and fmt != SIDE_EXPORT]
                 exports = write_exports(stage, others, data=data)
@@ -241,7 +252,7 @@ def build(
                 exports += rdf()
     if memory is not None:
         memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
-        memory.fact_blocks = fact_blocks
+        memory.fact_blocks, memory.stored = fact_blocks, stored
     log.info(
         "%d documents (%d extracted, %d unchanged), %d events → %s: graph.trig, store/, graph.html and %d exports",
         report.documents,

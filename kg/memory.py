@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.export.read import StoredFacts, read_stored_facts
 from kg.graph_reader import GraphEvents
 from kg.graph_reader.read import merge_parts, read_document_parts, with_actors
 from kg.incremental import CacheIndex, DocumentResult
@@ -45,6 +46,7 @@ class BuildMemory:
     results: dict[str, DocumentResult] = field(default_factory=dict)
     parts: dict[str, GraphEvents] = field(default_factory=dict)
     fact_blocks: list[TrigBlock] = field(default_factory=list)
+    stored: StoredFacts | None = None
     side: SideWorker = field(default_factory=SideWorker)
 
     def replaced_blocks(self, cache: CacheIndex | None, documents: Iterable[str]) -> list[TrigBlock] | None:
@@ -88,19 +90,22 @@ def read_store_events(
     return with_actors(store, merge_parts(parts.values())), parts
 
 
-# In the side process of `kg build --watch`: the parts of its last read of a store, and the build that made
-# that store (the checksum of the cache it wrote, which holds every graph of it).
-_side_read: dict[str, dict[str, GraphEvents]] = {}
+# In the side process of `kg build --watch`: its last read of a store (the parts of the events, the facts and
+# summaries), and the build that made that store (the checksum of the cache it wrote, which holds every graph).
+_side_read: dict[str, tuple[dict[str, GraphEvents], StoredFacts]] = {}
 
 
-def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None, build: str) -> Path:
+def export_from_store(
+    fmt: str, out: Path, replaced: list[str], base: str | None, build: str, changed: list[str] | None
+) -> Path:
     """Write the export `fmt` of `out`'s store from a read of it made here: for the side process of a watcher
     (`kg build --watch`), which would otherwise be sent the main one's read (pickling and unpickling it took
     longer than reading).
 
     `build` names the build that made the store (the checksum of its cache), kept with this read; with
-    `base`, the build it was updated from by replacing the named graphs `replaced`, the parts this process
-    kept of its read of that build's store are read again only for those.
+    `base`, the build it was updated from by replacing the named graphs `replaced` and the statements of
+    kgd:facts and kgd:summaries about the subjects `changed`, the read this process kept of that build's
+    store is patched: only those are read again.
 
     Raises:
         StoreError: the store cannot be read.
@@ -111,7 +116,9 @@ def export_from_store(fmt: str, out: Path, replaced: list[str], base: str | None
     from kg.store import open_store
 
     kept = _side_read.get(base) if base is not None else None
-    graph, parts = read_store_events(open_store(out), kept, replaced)
+    store = open_store(out)
+    graph, parts = read_store_events(store, kept[0] if kept else None, replaced)
+    stored = read_stored_facts(store, kept[1] if kept else None, changed)
     _side_read.clear()
-    _side_read[build] = parts
-    return export(fmt, out, data=read_export_data(out, graph))
+    _side_read[build] = (parts, stored)
+    return export(fmt, out, data=read_export_data(out, graph, stored))

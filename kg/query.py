@@ -125,6 +125,10 @@ def write_results(results: Any, fmt: str, stream: IO[str], terminal: bool = Fals
         raise QueryError(f"{origin}: query failed: {_one_line(exc)}") from None
 
 
+# A `VALUES ?variable {}` a caller of select_rows did not fill.
+_UNFILLED_VALUES = re.compile(r"VALUES \?\w+ \{\}")
+
+
 def select_rows(
     store: Any,
     path: Path,
@@ -138,7 +142,8 @@ def select_rows(
     kind of thing, each a plain scan, joined in Python. The `tagged` variables come as (text, language tag
     or None) pairs, so labels in two languages can be told apart. With `named_graphs`, `GRAPH` clauses see
     those graphs only (the default graph is still the store's). With `values` (variable -> IRIs), the
-    query's empty `VALUES ?variable {}` gets those IRIs.
+    query's empty `VALUES ?variable {}` gets those IRIs (none: no row); one not given is dropped, leaving the
+    variable free: a query file reads everything, or only what a caller asks for.
 
     Raises:
         StoreError: the query fails on the store.
@@ -151,6 +156,7 @@ def select_rows(
         if block not in text:
             raise StoreError(f"{Path(path).name}: no `{block}` to fill")
         text = text.replace(block, f"VALUES ?{variable} {{ {' '.join(_iri_ref(iri) for iri in iris)} }}")
+    text = _UNFILLED_VALUES.sub("", text)
     try:
         graphs = None if named_graphs is None else [ox.NamedNode(iri) for iri in named_graphs]
         results = store.query(text, named_graphs=graphs)

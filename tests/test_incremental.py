@@ -244,6 +244,7 @@ def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what
     the cache, and only the graphs of changed, new and removed documents are read back from the store (in the
     side process too, with two jobs, which keeps its own read and the RDF exports' pieces)."""
     from kg import memory as memory_module
+    from kg.export import read as export_read
 
     corpus, out = _corpus(tmp_path / "corpus", ARTICLES), tmp_path / "out"
     build([str(corpus)], out, extractor=extractor, memory=memory, jobs=jobs)
@@ -256,6 +257,15 @@ def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what
         return read_parts(store, documents)
 
     monkeypatch.setattr(memory_module, "read_document_parts", spied)
+    facts_read: list[list[str] | None] = []
+    read_facts = export_read.read_stored_facts
+
+    def spied_facts(store, kept=None, changed=None):
+        facts_read.append(None if kept is None or changed is None else sorted(changed))
+        return read_facts(store, kept, changed)
+
+    monkeypatch.setattr(export_read, "read_stored_facts", spied_facts)
+    before = memory.stored
     cache_reads = _counting_cache_reads(monkeypatch)
     (corpus / "c-obus.txt").write_text("La Corée du Nord a vendu des roquettes à la Russie.\n", encoding="utf-8")
     (corpus / "b-shahed.txt").unlink()
@@ -266,6 +276,12 @@ def test_a_remembered_build_is_patched_to_a_clean_builds_bytes_reading_only_what
     docs = [name for graph in graphs_read[0] if "/doc/" in graph for name in [graph.rsplit("/", 1)[1]]]
     assert sorted(docs) == ["b-shahed.txt", "c-obus.txt", "e-patriot.txt"]
     assert len(graphs_read) == 1
+    # The facts and summaries are read again for the subjects whose statements changed, and only those: the
+    # facts of the untouched documents stay as read after the first build.
+    (restated,) = facts_read
+    assert restated is not None and any("/fact/" in iri for iri in restated)
+    untouched = [iri for iri in before.facts if iri not in restated]
+    assert untouched and all(memory.stored.facts[iri] is before.facts[iri] for iri in untouched)
     _assert_same_as_clean(out, corpus, tmp_path, extractor)
 
 

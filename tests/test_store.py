@@ -92,7 +92,10 @@ def test_store_update_holds_what_a_fresh_load_holds(tmp_path, replaced, known):
 def test_only_the_statements_written_otherwise_are_parsed_again():
     """What a store update parses of the replaced graphs (`kg build --watch`): the statements that differ
     between their old and new blocks; a graph with a blank node is kept whole, a graph on one side only too."""
-    from kg.rdf.trig import differing_statements
+    from rdflib import RDF, URIRef
+
+    from kg.rdf.namespace import KG
+    from kg.rdf.trig import differing_statements, statement_subjects, triples_block
 
     names = ["doc/a", "doc/b", "doc/c", "doc/n", "facts"]
     old, new = differing_statements(
@@ -105,6 +108,10 @@ def test_only_the_statements_written_otherwise_are_parsed_again():
     assert 'kg:sourceCount "3"' in new_text and "fact/3" in new_text and "fact/2" not in new_text
     assert {b.name for b in old} == {DATA + n for n in ("doc/a", "doc/b", "doc/n", "facts")}
     assert {b.name for b in new} == {DATA + n for n in ("doc/a", "doc/c", "doc/n", "facts")}
+    subjects = statement_subjects(old + new)
+    assert {DATA + n for n in ("fact/1", "fact/2", "fact/3", "doc/a", "doc/b", "doc/c", "doc/n")} == subjects
+    odd = DATA + 'fact/a b"<c>'  # written with \u escapes: read back as it was
+    assert statement_subjects([triples_block(URIRef(DATA + "facts"), [(URIRef(odd), RDF.type, KG.Fact)])]) == {odd}
     for blocks in (old, new):  # kept whole: its blank node's label is not the store's
         (text,) = [b.text for b in blocks if b.name.endswith("doc/n")]
         assert "a kg:Document" in text and '"blank"' in text

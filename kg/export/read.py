@@ -9,7 +9,8 @@ only read: exports see the built graph, nothing else.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +22,69 @@ from kg.query import local_name, select_rows
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 
-def read_export_data(store: Any, graph: GraphEvents | None = None) -> ExportData:
+@dataclass
+class StoredFacts:
+    """What the graphs kgd:facts and kgd:summaries give the exports, by the IRI of the statement's subject:
+    each fact, and each edge summary's row and its relation and modality terms.
+
+    Kept by a watcher (`kg build --watch`): a build that rewrites a few statements of those graphs reads
+    again only the subjects of those (`changed`), for the rest is what the last build's store held.
+    """
+
+    facts: dict[str, Fact] = field(default_factory=dict)
+    edges: dict[str, dict[str, Any]] = field(default_factory=dict)
+    terms: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+
+def read_stored_facts(
+    store: Any, kept: StoredFacts | None = None, changed: Collection[str] | None = None
+) -> StoredFacts:
+    """The facts and edge summaries of `store`; with `kept` (read from an earlier store) and `changed` (the
+    subjects whose statements in kgd:facts or kgd:summaries differ from that store's), only those are read.
+
+    Raises:
+        StoreError: a query fails on the store.
+    """
+    if kept is None or changed is None:
+        return StoredFacts(_read_facts(store), *_read_edges(store))
+    gone = set(changed)
+    if not gone:
+        return kept
+    only = sorted(gone)
+    edges, terms = _read_edges(store, only)
+    return StoredFacts(
+        {**{iri: fact for iri, fact in kept.facts.items() if iri not in gone}, **_read_facts(store, only)},
+        {**{iri: row for iri, row in kept.edges.items() if iri not in gone}, **edges},
+        {**{iri: found for iri, found in kept.terms.items() if iri not in gone}, **terms},
+    )
+
+
+def read_export_data(store: Any, graph: GraphEvents | None = None, stored: StoredFacts | None = None) -> ExportData:
     """Everything the exports write, read from an Oxigraph store (read-only is enough).
 
-    `graph` is the shared read of the store's events (`read_graph_events`), read here when not given: `kg build`
-    reads it once for the explorer and the exports.
+    `graph` is the shared read of the store's events (`read_graph_events`), and `stored` its facts and edge
+    summaries (`read_stored_facts`), each read here when not given: `kg build` reads the events once for the
+    explorer and the exports, and a watcher patches both from its last build's.
 
     Raises:
         StoreError: a query fails on the store.
     """
     if graph is None:
         graph = read_graph_events(store)
+    if stored is None:
+        stored = read_stored_facts(store)
     flows, items = _flows_and_items(graph.flows, _read_concepts(store))
     events = [Event(**vars(event), flows=flows.get(event.iri, ())) for event in graph.events.values()]
     documents, sentences = graph.documents, graph.sentences
     events.sort(key=lambda e: (e.date or "", documents[e.document].id, sentences[e.sentence].start or 0, e.iri))
-    facts = _read_facts(store)
+    facts = sorted(stored.facts.values(), key=lambda f: (-f.n_sources, f.iri))
     return ExportData(
         actors=dict(graph.actors),
         items=dict(sorted(items.items())),
         documents=dict(sorted(documents.items())),
         sentences=dict(sorted(sentences.items())),
         events=events,
-        supplies=_read_supplies(store, facts),
+        supplies=_supplies(stored, facts),
         facts=facts,
     )
 
@@ -90,11 +131,13 @@ def _flows_and_items(
     return flows, items
 
 
-def _read_facts(store: Any) -> list[Fact]:
+def _read_facts(store: Any, only: list[str] | None = None) -> dict[str, Fact]:
+    """The facts, by IRI; `only`: those of these IRIs."""
+    values = None if only is None else {"fact": only}
     derived: dict[str, list[str]] = defaultdict(list)
-    for row in _select(store, "fact-events"):
+    for row in _select(store, "fact-events", values=values):
         derived[row["fact"]].append(row["event"])
-    facts = [
+    facts = (
         Fact(
             iri=row["fact"],
             relation=local_name(row["class"]).lower(),
@@ -109,24 +152,33 @@ def _read_facts(store: Any) -> list[Fact]:
             last=row.get("last"),
             events=tuple(sorted(derived.get(row["fact"], ()))),
         )
-        for row in _select(store, "facts")
-    ]
-    return sorted(facts, key=lambda f: (-f.n_sources, f.iri))
+        for row in _select(store, "facts", values=values)
+    )
+    return {fact.iri: fact for fact in facts}
 
 
-def _read_supplies(store: Any, facts: list[Fact]) -> list[Supplies]:
+def _read_edges(
+    store: Any, only: list[str] | None = None
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, set[str]]]]:
+    """The edge summaries' rows and their relation and modality terms, by IRI; `only`: those of these IRIs."""
+    values = None if only is None else {"edge": only}
+    terms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"relation": set(), "modality": set()})
+    for row in _select(store, "supply-terms", values=values):
+        terms[row["edge"]][row["group"]].add(local_name(row["term"]).lower())
+    edges = {row["edge"]: row for row in _select(store, "supplies", values=values)}
+    return edges, {edge: terms[edge] for edge in edges}
+
+
+def _supplies(stored: StoredFacts, facts: list[Fact]) -> list[Supplies]:
     """The edge summaries, with the item categories of their facts (the summaries count, facts say what)."""
     categories: dict[tuple[str, str], set[str]] = defaultdict(set)
     for fact in facts:
         if fact.relation != "request" and fact.supplier and fact.recipient and fact.category:
             categories[(fact.supplier, fact.recipient)].add(fact.category)
-    terms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"relation": set(), "modality": set()})
-    for row in _select(store, "supply-terms"):
-        terms[row["edge"]][row["group"]].add(local_name(row["term"]).lower())
     supplies = []
-    for row in _select(store, "supplies"):
+    for edge, row in stored.edges.items():
         pair = (row["supplier"], row["recipient"])
-        found = terms[row["edge"]]
+        found = stored.terms[edge]
         supplies.append(
             Supplies(
                 supplier=pair[0],
@@ -144,6 +196,8 @@ def _read_supplies(store: Any, facts: list[Fact]) -> list[Supplies]:
     return sorted(supplies, key=lambda s: (s.supplier, s.recipient))
 
 
-def _select(store: Any, name: str, tagged: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+def _select(
+    store: Any, name: str, tagged: tuple[str, ...] = (), values: Mapping[str, Sequence[str]] | None = None
+) -> Iterator[dict[str, Any]]:
     """Rows of `queries/<name>.rq` (see kg.query.select_rows)."""
-    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged)
+    return select_rows(store, QUERIES_DIR / f"{name}.rq", tagged, values=values)

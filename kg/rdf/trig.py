@@ -35,6 +35,8 @@ _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\
 _STRING_UNSAFE = re.compile('[\\\\"\x00-\x1f\x7f\ud800-\udfff]')
 # Characters IRIREF forbids (plus lone surrogates), written as \u escapes.
 _IRI_UNSAFE = re.compile('[\x00-\x20<>"{}|^`\\\\\x7f\ud800-\udfff]')
+# One of those, as `escape_iri` writes it.
+_IRI_ESCAPE = re.compile(r"\\u([0-9A-F]{4})")
 
 _Triples = dict[Node, dict[Node, set[Node]]]
 # What a TriG file may open with that every piece cut from it needs (`trig_chunks`).
@@ -108,6 +110,22 @@ def differing_statements(old: Iterable[TrigBlock], new: Iterable[TrigBlock]) -> 
                 text = f"{head} {{\n" + "\n\n".join(kept) + "\n}\n"
                 cut.append(TrigBlock(block.name, text, block.prefixes, block.blank))
     return cut_old, cut_new
+
+
+def statement_subjects(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> set[str]:
+    """The IRIs of the subjects of the statements of `blocks` (from `triples_block` with `prefixes`, the
+    project's by default), as written: blank nodes are left out."""
+    namespaces = PREFIXES if prefixes is None else prefixes
+    subjects: set[str] = set()
+    for block in blocks:
+        for statement in _statements(block)[1]:
+            term = statement.lstrip().split(" ", 1)[0]
+            if term.startswith("<"):
+                subjects.add(_IRI_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), term[1:-1]))
+            elif not term.startswith("_:"):
+                prefix, _, local = term.partition(":")
+                subjects.add(str(namespaces[prefix]) + local)
+    return subjects
 
 
 def _statements(block: TrigBlock) -> tuple[str, list[str]]:
