@@ -142,9 +142,9 @@ def build(
     from kg.export.read import read_stored_facts
     from kg.memory import export_from_store, read_store_events
     from kg.parallel import extract_documents, side_process
-    from kg.rdf.facts import fact_triples, merge_support
+    from kg.rdf.facts import FactBlocks, merge_support
     from kg.rdf.support import FactKey, Support
-    from kg.rdf.trig import differing_statements, statement_subjects, triples_block, write_trig_blocks
+    from kg.rdf.trig import differing_statements, statement_subjects, write_trig_blocks
 
     started = time.perf_counter()
     paths = list(paths)
@@ -193,9 +193,8 @@ def build(
                     if result.id not in plan.reused:
                         changed.append(result.block)
         with report.timed("facts and graph.trig"):
-            fact_graphs = [(name, list(triples)) for name, triples in fact_triples(support)]
-            fact_blocks = [triples_block(name, triples) for name, triples in fact_graphs if triples]
-            del fact_graphs
+            # A watcher's kept statements of the two graphs: only those whose facts changed are written again.
+            fact_blocks = (memory.facts if memory is not None else FactBlocks()).blocks(support)
             del support
             trig = write_trig_blocks(blocks + fact_blocks, stage / "graph.trig")
             del blocks

@@ -9,6 +9,8 @@ in memory from its last build, so it keeps them:
 - each document's result, used instead of its cache line;
 - each document graph's part of the store read (`kg.graph_reader`): only the
   replaced graphs are read again from the new store, the rest is merged as kept;
+- the statements of kgd:facts and kgd:summaries, each with what it was written
+  from: only those of the facts that changed are written again (`kg.rdf.facts.FactBlocks`);
 - the TriG block of every graph it wrote: the quads a build replaces in the
   store are known without reading them back from it (`kg.store.update_store`);
 - the second process (`kg.parallel.SideWorker`), which keeps each graph's
@@ -35,6 +37,7 @@ from kg.graph_reader import GraphEvents
 from kg.graph_reader.read import merge_parts, read_document_parts, with_actors
 from kg.incremental import CacheIndex, DocumentResult
 from kg.parallel import SideWorker
+from kg.rdf.facts import FactBlocks
 from kg.rdf.trig import TrigBlock
 
 
@@ -46,6 +49,7 @@ class BuildMemory:
     results: dict[str, DocumentResult] = field(default_factory=dict)
     parts: dict[str, GraphEvents] = field(default_factory=dict)
     fact_blocks: list[TrigBlock] = field(default_factory=list)
+    facts: FactBlocks = field(default_factory=FactBlocks)
     stored: StoredFacts | None = None
     side: SideWorker = field(default_factory=SideWorker)
 

@@ -39,7 +39,11 @@ from kg.rdf import (
     validate,
     write_trig,
 )
+from kg.rdf.facts import FactBlocks, fact_triples
 from kg.rdf.namespace import ONTOLOGY_IRI, RELATION_SHORTCUT
+from kg.rdf.summaries import summaries_of
+from kg.rdf.support import FactKey, Support
+from kg.rdf.trig import triples_block
 
 # A plain Namespace: pytest probes module attributes, and rdflib's XSD warns on unknown names.
 XSD = Namespace(str(rdflib.XSD))
@@ -1140,3 +1144,54 @@ def test_vocabulary_graph_is_read_again_when_a_file_changes(tmp_path: Path) -> N
     (tmp_path / "items.ttl").unlink()
     with pytest.raises(OntologyError, match="items.ttl: vocabulary file missing"):
         vocabulary_graph(tmp_path)
+
+
+def _support(*documents: str, date: str = "2024-03") -> Support:
+    return Support(
+        events={KGD[f"event/{d}"] for d in documents},
+        documents={KGD[f"doc/{d}"] for d in documents},
+        sentences={KGD[f"sentence/{d}"] for d in documents},
+        dates={Literal(date, datatype=XSD.gYearMonth)},
+        sources={Literal(f"« {d} »") for d in documents},
+    )
+
+
+def _expected_blocks(support: dict[FactKey, Support]) -> list[str]:
+    graphs = [(name, list(triples)) for name, triples in fact_triples(support)]
+    return [triples_block(name, triples).text for name, triples in graphs if triples]
+
+
+def test_fact_blocks_write_again_only_the_statements_of_changed_facts_and_their_summaries() -> None:
+    """A watcher keeps the statements of kgd:facts and kgd:summaries: after a change, each block is what the
+    whole graph gives, and only the changed facts, those whose denials changed, and the summaries counting a
+    changed fact are written again."""
+    shahed = FactKey(*SHAHED_SUPPLY)
+    denial = FactKey(*SHAHED_DENIAL)
+    shells = FactKey(*SHELL_PURCHASE)
+    other = FactKey(KG.Supply, ACTOR.usa, ACTOR.ukraine, None, CAT.artillery, KG.asserted)
+    made = FactBlocks()
+    first = {shahed: _support("a"), shells: _support("b"), other: _support("c")}
+    assert [b.text for b in made.blocks(first)] == _expected_blocks(first)
+    kept_facts = {key: kept.statement for key, kept in made._facts.items()}
+    kept_summaries = dict(made._summaries)
+
+    second = {
+        shahed: _support("a"),
+        shells: _support("b", "d", date="2024-05"),
+        other: _support("c"),
+        denial: _support("e"),
+    }
+    blocks = made.blocks(second)
+    assert [b.text for b in blocks] == _expected_blocks(second)
+    assert "contradictedBy" in blocks[0].text
+    assert made._facts[other].statement is kept_facts[other], "an unchanged fact is written again"
+    assert made._facts[shells].statement is not kept_facts[shells]
+    assert made._facts[shahed].statement is not kept_facts[shahed], "a fact newly denied keeps its old text"
+    rewritten = {
+        summary for summary, statements in made._summaries.items() if statements is not kept_summaries.get(summary)
+    }
+    assert rewritten == {summary for key in (shells, denial) for summary in summaries_of(key)}
+
+    third = {shahed: _support("a"), other: _support("c", "f")}  # shells and the denial gone
+    assert [b.text for b in made.blocks(third)] == _expected_blocks(third)
+    assert made.blocks({}) == []

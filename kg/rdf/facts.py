@@ -24,14 +24,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from kg.rdf.namespace import FACTS_GRAPH, KG, MODALITY, RELATION_CLASS, SUMMARIES_GRAPH
-from kg.rdf.summaries import contradiction_triples, summary_triples
+from kg.rdf.summaries import (
+    SummaryId,
+    contradiction_triples,
+    summaries_of,
+    summarised,
+    summary_members,
+    summary_triples,
+)
 from kg.rdf.support import DATE_TYPES, FactKey, Support, Triple
+from kg.rdf.trig import Statement, TrigBlock, statements_block, subject_statements
 
 _RELATION_CLASSES = frozenset(RELATION_CLASS.values())
 _MODALITIES = frozenset(MODALITY.values())
@@ -152,3 +161,59 @@ def _fact_triples(key: FactKey, found: Support) -> Iterable[Triple]:
     yield from found.count_triples(node)
     for source in found.sources:
         yield node, KG.source, source
+
+
+@dataclass
+class _KeptFact:
+    """A fact's statement in kgd:facts, and what it was written from."""
+
+    found: Support
+    denied: frozenset[Node]
+    statement: Statement
+
+
+class FactBlocks:
+    """The TriG blocks of kgd:facts and kgd:summaries (`fact_triples`), written a statement at a time and kept.
+
+    A build that changes one article in 1,000 changes the support of a few facts, and through them a few
+    summaries: kept from the last call, every other statement is used as it was instead of being made and
+    written again (on 1,000 articles, the two graphs were 0.25 s of each such build). A fact is written again
+    when its support or the facts denying it changed; a summary when one of the facts it counts changed, came
+    or went. The blocks are those `triples_block` makes of `fact_triples(support)`.
+    """
+
+    def __init__(self) -> None:
+        self._facts: dict[FactKey, _KeptFact] = {}
+        self._summaries: dict[SummaryId, dict[Node, Statement]] = {}
+
+    def blocks(self, support: dict[FactKey, Support]) -> list[TrigBlock]:
+        """The non-empty blocks of kgd:facts and kgd:summaries for `support`, kept for the next call."""
+        denials: dict[Node, set[Node]] = {}
+        for affirmed, _, denial in contradiction_triples(support):
+            denials.setdefault(affirmed, set()).add(denial)
+        changed = set(self._facts.keys() - support.keys())
+        facts: dict[FactKey, _KeptFact] = {}
+        fact_statements: dict[Node, Statement] = {}
+        for key, found in support.items():
+            node = key.iri()
+            denied = frozenset(denials.get(node, ()))
+            kept = self._facts.get(key)
+            if kept is None or kept.found != found:
+                changed.add(key)
+            if kept is None or kept.found != found or kept.denied != denied:
+                triples = itertools.chain(_fact_triples(key, found), ((node, KG.contradictedBy, d) for d in denied))
+                (statement,) = subject_statements(triples).values()
+                kept = _KeptFact(found, denied, statement)
+            facts[key] = kept
+            fact_statements[node] = kept.statement
+        touched = {summary for key in changed for summary in summaries_of(key)}
+        summaries: dict[SummaryId, dict[Node, Statement]] = {}
+        for summary, keys in summary_members(support).items():
+            statements = self._summaries.get(summary) if summary not in touched else None
+            if statements is None:
+                statements = subject_statements(summarised(summary, keys, support))
+            summaries[summary] = statements
+        self._facts, self._summaries = facts, summaries
+        summary_statements = {node: s for statements in summaries.values() for node, s in statements.items()}
+        graphs = [(FACTS_GRAPH, fact_statements), (SUMMARIES_GRAPH, summary_statements)]
+        return [statements_block(name, statements) for name, statements in graphs if statements]

@@ -25,7 +25,7 @@ when both name one) by at least one other document.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import RDF, URIRef
@@ -54,6 +54,7 @@ GRAINS: tuple[Grain, ...] = (
     Grain(KG.ReceiptSummary, ("recipient", "item_type"), ("recipient", "item_type")),
     Grain(KG.OutflowSummary, ("supplier", "recipient", "item_type"), ("supplier", "item_type")),
 )
+_GRAINS_BY_KIND = {grain.kind: grain for grain in GRAINS}
 
 
 @dataclass
@@ -79,21 +80,43 @@ class _Summary:
     by_modality: dict[Node, _Tally] = field(default_factory=dict)
 
 
+# A summary: its grain's class and the sides it is of.
+SummaryId = tuple[URIRef, tuple[Node | None, ...]]
+
+
 def summary_triples(support: Mapping[FactKey, Support]) -> Iterable[Triple]:
     """The summaries of every grain over the facts in `support` (fact key -> its events and documents)."""
-    summaries: dict[tuple[URIRef, tuple[Node | None, ...]], _Summary] = {}
-    for key, found in support.items():
-        if key.relation == KG.Request:
-            continue
-        for grain in GRAINS:
-            if any(getattr(key, side) is None for side in grain.required):
-                continue
-            sides = tuple(getattr(key, side) for side in grain.sides)
-            summary = summaries.setdefault((grain.kind, sides), _Summary(grain, sides))
-            summary.total.add(key, found)
-            summary.by_modality.setdefault(key.modality, _Tally()).add(key, found)
-    for summary in summaries.values():
-        yield from _summary_triples(summary)
+    for summary, keys in summary_members(support).items():
+        yield from summarised(summary, keys, support)
+
+
+def summary_members(keys: Iterable[FactKey]) -> dict[SummaryId, list[FactKey]]:
+    """The summaries `keys` make, and the keys each counts (in the order of `keys`)."""
+    members: dict[SummaryId, list[FactKey]] = {}
+    for key in keys:
+        for summary in summaries_of(key):
+            members.setdefault(summary, []).append(key)
+    return members
+
+
+def summaries_of(key: FactKey) -> Iterator[SummaryId]:
+    """The summaries a fact counts in: one per grain whose required sides it has; none for a request."""
+    if key.relation == KG.Request:
+        return
+    for grain in GRAINS:
+        if all(getattr(key, side) is not None for side in grain.required):
+            yield grain.kind, tuple(getattr(key, side) for side in grain.sides)
+
+
+def summarised(summary: SummaryId, keys: Iterable[FactKey], support: Mapping[FactKey, Support]) -> Iterable[Triple]:
+    """The triples of the summary `summary` of the facts `keys` (each counting in it)."""
+    kind, sides = summary
+    counted = _Summary(_GRAINS_BY_KIND[kind], sides)
+    for key in keys:
+        found = support[key]
+        counted.total.add(key, found)
+        counted.by_modality.setdefault(key.modality, _Tally()).add(key, found)
+    return _summary_triples(counted)
 
 
 def _summary_triples(summary: _Summary) -> Iterable[Triple]:

@@ -77,6 +77,39 @@ def triples_block(
     return TrigBlock(str(name), text, frozenset(writer.used), isinstance(name, BNode))
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One subject's triples as `triples_block` writes them (indented, ending with " .\n"), with the prefixes
+    the text uses: kept apart, a graph's statements that did not change need not be written again."""
+
+    text: str
+    prefixes: frozenset[str]
+
+
+def subject_statements(
+    triples: Iterable[tuple[Node, Node, Node]], prefixes: Mapping[str, str] | None = None
+) -> dict[Node, Statement]:
+    """The statement of each subject of `triples` (each written once)."""
+    writer = _Writer(PREFIXES if prefixes is None else prefixes)
+    statements = {}
+    for subject, predicates in _subjects(triples).items():
+        writer.used = set()
+        text = writer.triples({subject: predicates}, indent=_INDENT)
+        statements[subject] = Statement(text, frozenset(writer.used))
+    return statements
+
+
+def statements_block(
+    name: Node, statements: Mapping[Node, Statement], prefixes: Mapping[str, str] | None = None
+) -> TrigBlock:
+    """The graph named `name` of `statements` (subject -> its statement): `triples_block` of their triples."""
+    writer = _Writer(PREFIXES if prefixes is None else prefixes)
+    head = writer.term(name)
+    body = "\n".join([statements[subject].text for subject in sorted(statements, key=_sort_key)])
+    used = frozenset(writer.used).union(*(statement.prefixes for statement in statements.values()))
+    return TrigBlock(str(name), f"{head} {{\n{body}}}\n", used, isinstance(name, BNode))
+
+
 def assemble_trig(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> str:
     """TriG text of named graphs: the prefixes used, then the blocks in the order of their names."""
     return "".join(trig_parts(blocks, prefixes))
