@@ -10,18 +10,24 @@ in memory from its last build, so it keeps them:
 - each document graph's part of the store read (`kg.graph_reader`): only the
   replaced graphs are read again from the new store, the rest is merged as kept;
 - the statements of kgd:facts and kgd:summaries, each with what it was written
-  from: only those of the facts that changed are written again (`kg.rdf.facts.FactBlocks`);
-- the TriG block of every graph it wrote: the quads a build replaces in the
-  store are known without reading them back from it (`kg.store.update_store`);
-- the second process (`kg.parallel.SideWorker`), which keeps each graph's
-  share of the RDF exports (`kg.export.rdf`), so only the graphs whose text
-  changed are serialised again, and its own per-graph read of the store for
-  the Neo4j export (`export_from_store`).
+  from: only those of the facts that changed are written again
+  (`kg.rdf.facts.FactBlocks`);
+- the facts and edge summaries the exports read (`kg.export.read.StoredFacts`):
+  only the subjects whose statements changed are read again;
+- the TriG block of every graph it wrote: the store update parses only the
+  statements that differ, instead of reading the replaced graphs back from the
+  store (`kg.store.update_store`);
+- the second process (`kg.parallel.SideWorker`), which keeps each graph's (or,
+  for kgd:facts and kgd:summaries, each run of statements') share of the RDF
+  exports (`kg.export.rdf`), so only what changed is serialised again, and its
+  own patched read of the store for the Neo4j export (`export_from_store`).
 
-Kept results are used only while OUT holds what that build wrote: its cache
-file's checksum (in the manifest, checked by `kg.incremental.load_cache`) must
-be the one remembered. Anything else (another process built OUT, a build that
-failed before replacing it) gives a build as without memory.
+The statements of the facts and summaries and the RDF pieces are looked up by
+what they are made from, so they are right whatever OUT holds. The rest is used
+only while OUT holds what that build wrote: its cache file's checksum (in the
+manifest, checked by `kg.incremental.load_cache`) must be the one remembered.
+Anything else (another process built OUT, a build that failed before replacing
+it) gives a build as without memory.
 """
 
 from __future__ import annotations

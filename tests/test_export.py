@@ -808,11 +808,9 @@ def test_export_rdf_files_from_the_trig_file_hold_the_stores_statements_in_the_f
         assert turtle.index("kg:eventCount") < turtle.index("kg:date")
 
 
-def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_graphs_again(tmp_path, monkeypatch):
-    """`kg build --watch`: each graph's share of the RDF exports is kept, and only a changed graph is parsed and
-    serialised again; the files are what a fresh pass writes."""
+def _count_pieces_made(monkeypatch) -> list[bytes]:
+    """The TriG texts the RDF exports make pieces of, from now on, starting with nothing kept."""
     from kg.export import rdf
-    from kg.export.rdf import write_rdf_files
 
     made: list[bytes] = []
     make_piece = rdf._make_piece
@@ -823,6 +821,16 @@ def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_gra
 
     monkeypatch.setattr(rdf, "_make_piece", counted)
     monkeypatch.setattr(rdf, "_kept_pieces", {})
+    monkeypatch.setattr(rdf, "_kept_turtle", {})
+    return made
+
+
+def test_export_rdf_files_kept_from_the_last_trig_file_make_only_the_changed_graphs_again(tmp_path, monkeypatch):
+    """`kg build --watch`: each graph's share of the RDF exports is kept, and only a changed graph is parsed and
+    serialised again; the files are what a fresh pass writes."""
+    from kg.export.rdf import write_rdf_files
+
+    made = _count_pieces_made(monkeypatch)
     formats = ("ttl", "nt", "nq", "jsonld")
     trig = tmp_path / "graph.trig"
     trig.write_text(HANDMADE_TRIG, encoding="utf-8")
@@ -871,16 +879,7 @@ def test_export_a_large_graph_is_made_in_runs_of_statements_and_only_a_changed_r
     from kg.export import rdf
     from kg.export.rdf import write_rdf_files
 
-    made: list[bytes] = []
-    make_piece = rdf._make_piece
-
-    def counted(text, trig, formats, run=False):
-        made.append(text)
-        return make_piece(text, trig, formats, run)
-
-    monkeypatch.setattr(rdf, "_make_piece", counted)
-    monkeypatch.setattr(rdf, "_kept_pieces", {})
-    monkeypatch.setattr(rdf, "_kept_turtle", {})
+    made = _count_pieces_made(monkeypatch)
     formats = ("ttl", "nt", "nq", "jsonld")
     counts = {n: 1 for n in range(200)}
     trig = _facts_trig(tmp_path / "graph.trig", counts)
