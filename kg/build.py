@@ -138,8 +138,7 @@ def build(
         KgError: no readable article, or what extraction, the store or an output raised.
     """
     from kg.export.command import BUILD_FORMATS, RDF_EXPORTS, export, write_exports
-    from kg.export.command import read as read_export_data
-    from kg.export.read import read_stored_facts
+    from kg.export.read import read_export_data, read_stored_facts
     from kg.memory import export_from_store, read_store_events
     from kg.parallel import extract_documents, side_process
     from kg.rdf.facts import FactBlocks, merge_support
@@ -242,8 +241,8 @@ def build(
                 store = open_store(stage)
                 graph, parts = read_store_events(store, kept_parts, replaced)
                 stored = read_stored_facts(store, kept_facts, restated)
+                data = read_export_data(store, graph, stored)
                 del store
-                data = read_export_data(stage, graph, stored)
                 render_graph(stage, graph=graph)
                 others = [fmt for fmt in BUILD_FORMATS if fmt not in RDF_EXPORTS and fmt != SIDE_EXPORT]
                 exports = write_exports(stage, others, data=data)

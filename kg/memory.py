@@ -122,13 +122,15 @@ def export_from_store(
         OutputError: the export cannot be written.
     """
     from kg.export.command import export
-    from kg.export.command import read as read_export_data
+    from kg.export.read import read_export_data
     from kg.store import open_store
 
     kept = _side_read.get(base) if base is not None else None
     store = open_store(out)
     graph, parts = read_store_events(store, kept[0] if kept else None, replaced)
     stored = read_stored_facts(store, kept[1] if kept else None, changed)
+    data = read_export_data(store, graph, stored)
+    del store
     _side_read.clear()
     _side_read[build] = (parts, stored)
-    return export(fmt, out, data=read_export_data(out, graph, stored))
+    return export(fmt, out, data=data)

@@ -136,13 +136,12 @@ def write_exports(
     return paths
 
 
-def read(out: Path, graph: GraphEvents | None = None, stored: Any = None) -> Any:
-    """The `ExportData` of the store `OUT/store` (opened read-only); `graph`: its events, and `stored`: its
-    facts and summaries (`kg.export.read.StoredFacts`), if already read."""
+def read(out: Path, graph: GraphEvents | None = None) -> Any:
+    """The `ExportData` of the store `OUT/store` (opened read-only); `graph`: its events if already read."""
     from kg.export.read import read_export_data
     from kg.store import open_store
 
-    return read_export_data(open_store(Path(out)), graph, stored)
+    return read_export_data(open_store(Path(out)), graph)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -198,9 +198,10 @@ class FactBlocks:
             node = key.iri()
             denied = frozenset(denials.get(node, ()))
             kept = self._facts.get(key)
-            if kept is None or kept.found != found:
+            restated = kept is None or kept.found != found
+            if restated:
                 changed.add(key)
-            if kept is None or kept.found != found or kept.denied != denied:
+            if restated or kept is None or kept.denied != denied:
                 triples = itertools.chain(_fact_triples(key, found), ((node, KG.contradictedBy, d) for d in denied))
                 (statement,) = subject_statements(triples).values()
                 kept = _KeptFact(found, denied, statement)
