@@ -181,22 +181,24 @@ def _trig_pieces(trig: Path, formats: tuple[str, ...], keep: bool) -> Iterator[_
 
 def _statement_runs(text: bytes) -> list[bytes] | None:
     """A graph block of `kg.rdf.trig` cut into blocks of the same graph, each a run of its statements; None
-    when it is not in that layout (a graph name, then statements apart by an empty line, one per subject)
-    or holds a blank node, whose label each parse would make up."""
+    when it is not in that layout (`kg.rdf.trig.block_statements`, with one statement per subject) or holds
+    a blank node, whose label each parse would make up."""
     import zlib
 
-    opener, brace, body = text.partition(b" {\n")
-    if not brace or b"\n" in opener or not body.endswith(b"\n}\n") or b"_:" in text:
+    from kg.rdf.trig import block_statements, subject_term
+
+    layout = block_statements(text.decode("utf-8", "surrogateescape")) if b"_:" not in text else None
+    if layout is None:
         return None
-    statements = body[:-2].split(b"\n\n")
-    subjects = [statement.lstrip().split(b" ", 1)[0] for statement in statements]
+    head, statements = layout
+    subjects = [subject_term(statement).encode("utf-8", "surrogateescape") for statement in statements]
     if len(set(subjects)) != len(subjects):
         return None
-    head = opener + brace
     runs, start = [], 0
     for index, subject in enumerate(subjects):
         if zlib.crc32(subject) % _RUN_CUT == 0 or index == len(subjects) - 1:
-            runs.append(head + b"\n\n".join(statements[start : index + 1]).rstrip(b"\n") + b"\n}\n")
+            run = f"{head} {{\n" + "\n\n".join(statements[start : index + 1]) + "\n}\n"
+            runs.append(run.encode("utf-8", "surrogateescape"))
             start = index + 1
     return runs
 

@@ -122,7 +122,8 @@ def differing_statements(old: Iterable[TrigBlock], new: Iterable[TrigBlock]) -> 
     A statement written alike in both holds the same triples, so what replacing `old` by `new` changes is
     what the cut blocks hold: with one article in 1,000 changed, a few dozen statements of kgd:facts and
     kgd:summaries, whose 34,000 triples each build writes again. Blank nodes are not named alike in two
-    parses: blocks holding one are kept whole (a literal holding "_:" is too, which only costs time).
+    parses: blocks holding one are kept whole (a literal holding "_:" is too, which only costs time), as are
+    blocks in another layout.
     """
     old_by_name = {block.name: block for block in old}
     new_by_name = {block.name: block for block in new}
@@ -130,12 +131,12 @@ def differing_statements(old: Iterable[TrigBlock], new: Iterable[TrigBlock]) -> 
     cut_new: list[TrigBlock] = []
     for name in sorted(old_by_name.keys() | new_by_name.keys()):
         before, after = old_by_name.get(name), new_by_name.get(name)
-        if before is None or after is None or "_:" in before.text or "_:" in after.text:
+        old_layout, new_layout = _cuttable(before), _cuttable(after)
+        if before is None or after is None or old_layout is None or new_layout is None:
             cut_old += [before] if before is not None else []
             cut_new += [after] if after is not None else []
             continue
-        head, written = _statements(before)
-        _, rewritten = _statements(after)
+        (head, written), (_, rewritten) = old_layout, new_layout
         common = set(written) & set(rewritten)
         for block, statements, cut in ((before, written, cut_old), (after, rewritten, cut_new)):
             kept = [statement for statement in statements if statement not in common]
@@ -145,14 +146,22 @@ def differing_statements(old: Iterable[TrigBlock], new: Iterable[TrigBlock]) -> 
     return cut_old, cut_new
 
 
+def _cuttable(block: TrigBlock | None) -> tuple[str, list[str]] | None:
+    """The statements of `block` (`block_statements`), if it holds no blank node."""
+    return block_statements(block.text) if block is not None and "_:" not in block.text else None
+
+
 def statement_subjects(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] | None = None) -> set[str]:
     """The IRIs of the subjects of the statements of `blocks` (from `triples_block` with `prefixes`, the
     project's by default), as written: blank nodes are left out."""
     namespaces = PREFIXES if prefixes is None else prefixes
     subjects: set[str] = set()
     for block in blocks:
-        for statement in _statements(block)[1]:
-            term = statement.lstrip().split(" ", 1)[0]
+        layout = block_statements(block.text)
+        if layout is None:
+            raise ValueError(f"{block.name}: not a block in the layout of triples_block")
+        for statement in layout[1]:
+            term = subject_term(statement)
             if term.startswith("<"):
                 subjects.add(_IRI_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), term[1:-1]))
             elif not term.startswith("_:"):
@@ -161,12 +170,19 @@ def statement_subjects(blocks: Iterable[TrigBlock], prefixes: Mapping[str, str] 
     return subjects
 
 
-def _statements(block: TrigBlock) -> tuple[str, list[str]]:
-    """The graph name as written, and the statements of a `triples_block` block (each ends with " ." and no
-    line break; they are apart by an empty line, which no statement holds: line breaks in strings are
-    escaped)."""
-    head, _, body = block.text.partition(" {\n")
+def block_statements(text: str) -> tuple[str, list[str]] | None:
+    """The graph name as written and the statements of a graph block in `triples_block`'s layout (each ends
+    with " ." and no line break; they are apart by an empty line, which no statement holds: line breaks in
+    strings are escaped); None for a text in another layout."""
+    head, brace, body = text.partition(" {\n")
+    if not brace or "\n" in head or not body.endswith("}\n"):
+        return None
     return head, [statement.rstrip("\n") for statement in body.removesuffix("}\n").split("\n\n") if statement]
+
+
+def subject_term(statement: str) -> str:
+    """The subject of a statement of `block_statements`, as written."""
+    return statement.lstrip().split(" ", 1)[0]
 
 
 def write_trig_blocks(blocks: Iterable[TrigBlock], path: Path, prefixes: Mapping[str, str] | None = None) -> Path:
