@@ -29,10 +29,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from kg.frame import GENERIC_CATEGORY, TRANSFER_RELATIONS, ArticleFrame
 from kg.model import Actor, Event
 
-TRANSFER_RELATIONS = ("supply", "purchase")
-GENERIC_CATEGORY = "equipment"
+__all__ = ["TRANSFER_RELATIONS", "DiscourseContext", "Placed", "merge_statements"]
 _OTHER_SIDE = {"suppliers": "recipients", "recipients": "suppliers"}
 
 
@@ -103,13 +103,17 @@ class DiscourseContext:
     def __init__(self, window: int) -> None:
         self.window = window
 
-    def complete(self, placed: list[Placed]) -> list[Event]:
+    def complete(self, placed: list[Placed], frame: ArticleFrame | None = None) -> list[Event]:
         """The article's events with unstated transfer sides filled, in the same order.
 
         Events are completed in article order, and an earlier event lends the
         sides it was itself lent: « Le Royaume-Uni confirme l'envoi de chars. …
-        Quatorze chars doivent être envoyés ».
+        Quatorze chars doivent être envoyés ». A transfer whose items are unstated (« les premières livraisons
+        sont attendues en mars ») first takes them, with any unstated side, from the article `frame`, or from
+        the transfer just before it; it is dropped when neither says.
         """
+        frame = frame if frame is not None else ArticleFrame()
+        placed = [done for index, p in enumerate(placed) for done in self._with_items(p, placed[:index], frame)]
         stated = [p for p in placed if p.event.relation in TRANSFER_RELATIONS and not p.event.implicit]
         position = {id(p): k for k, p in enumerate(stated)}
         # Who asks for arms receives them too: requests count for the article's one recipient.
@@ -129,9 +133,9 @@ class DiscourseContext:
             has_suppliers, has_recipients = bool(event.suppliers), bool(event.recipients)
             completed: Event | None = event
             if has_suppliers and not has_recipients:
-                completed = self._fill(event, k, stated, "recipients", receivers)
+                completed = self._fill(event, k, stated, "recipients", receivers, frame)
             elif has_recipients and not has_suppliers:
-                completed = self._fill(event, k, stated, "suppliers", receivers)
+                completed = self._fill(event, k, stated, "suppliers", receivers, frame)
             elif not has_suppliers and not has_recipients:
                 completed = self._fill_both(event, k, stated)
             if completed is None:
@@ -147,7 +151,46 @@ class DiscourseContext:
             event for group in by_sentence.values() for event, _ in merge_statements((p.event, p.depth) for p in group)
         ]
 
-    def _fill(self, event: Event, k: int, stated: list[Placed], side: str, receivers: list[Placed]) -> Event:
+    def _with_items(self, item: Placed, before: list[Placed], frame: ArticleFrame) -> list[Placed]:
+        """`item` itself when its event names items; else the event with the items (and unstated sides) of the
+        frame pair it is about, or of the transfer just before it within the window that agrees with its stated
+        sides; else nothing."""
+        event = item.event
+        if event.items:
+            return [item]
+        pair = frame.pair_for(event.suppliers, event.recipients)
+        if pair is not None:
+            items = frame.items_for(pair, item.sentence)
+            if items:
+                completed = replace(
+                    event,
+                    items=items,
+                    suppliers=event.suppliers or (frame.actor(pair[0]),),
+                    recipients=event.recipients or (frame.actor(pair[1]),),
+                )
+                return [Placed(item.sentence, completed, item.depth)]
+        for candidate in reversed(before):
+            other = candidate.event
+            if item.sentence - candidate.sentence > self.window:
+                break
+            if other.relation not in TRANSFER_RELATIONS or other.implicit or not other.items:
+                continue
+            if all(
+                not getattr(event, side) or _keys(getattr(event, side)) & _keys(getattr(other, side))
+                for side in _OTHER_SIDE
+            ):
+                completed = replace(
+                    event,
+                    items=tuple(replace(i, quantity=None, quantity_text=None) for i in other.items),
+                    suppliers=event.suppliers or other.suppliers,
+                    recipients=event.recipients or other.recipients,
+                )
+                return [Placed(item.sentence, completed, item.depth)]
+        return []
+
+    def _fill(
+        self, event: Event, k: int, stated: list[Placed], side: str, receivers: list[Placed], frame: ArticleFrame
+    ) -> Event:
         here = stated[k].sentence
         known_keys = _keys(getattr(event, _OTHER_SIDE[side]))
         others = [(j, p) for j, p in enumerate(stated) if j != k and getattr(p.event, side)]
@@ -171,10 +214,16 @@ class DiscourseContext:
             found = self._usable(getattr(candidate.event, side), known_keys)
             if found:
                 return event.with_side(side, found)
-        # 3. The article's single party on that side. Not for a purchase: its seller
-        # is usually left unsaid on purpose (« acheter des obus »).
+        # 3. The article's single party on that side, or the one partner the frame gives the known side. Not for
+        # a purchase: its seller is usually left unsaid on purpose (« acheter des obus »).
         if event.relation != "supply":
             return event
+        known = getattr(event, _OTHER_SIDE[side])
+        partners = {p.key: p for a in known for p in (frame.partner(a, side),) if p is not None}
+        if len(known) == 1 and len(partners) == 1:
+            found = self._usable(tuple(partners.values()), known_keys)
+            if found:
+                return event.with_side(side, found)
         pool = [p for _, p in others] + (receivers if side == "recipients" else [])
         counts = Counter(key for p in pool for key in _keys(getattr(p.event, side)) if key not in known_keys)
         if len(counts) == 1:

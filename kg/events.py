@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed, merge_statements
 from kg.errors import RuleError
+from kg.frame import ArticleFrame
 from kg.model import Actor, Article, Event, Item
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.attribution import AttributionFinder
@@ -35,6 +36,15 @@ NP_BOUNDARIES = ("conj", "acl:relcl", "advcl", "ccomp", "parataxis", "appos")
 # livraison de chars par la Pologne »: Poland supplies, Berlin only approves).
 FALLBACK_RELATIONS = frozenset({"topic", "gov:nsubj", "gov-recv:nsubj", "gov:obl"})
 REQUIRED_SIDE = {"supply": None, "purchase": None, "produce": "suppliers", "use": None, "request": "recipients"}
+
+
+@dataclass(frozen=True)
+class SentenceUnit:
+    """A parsed sentence with the mentions and rule matches of its paragraph's Doc, kept for a second pass."""
+
+    sentence: Sentence
+    mentions: dict[int, Mention]
+    matches: list[tuple[str, dict[str, int]]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,10 @@ class Extractor:
         self._broad = set(grammar["coreference"]["broad_item_categories"])
         self._party_labels: dict[str, dict[str, str]] = grammar["party_labels"]
         self._discourse = DiscourseContext(int(grammar["discourse_window"]))
+        # The frame of the article being read (None in its first pass), and whether the pass left a reference
+        # to it: then a second pass reads the article with its frame.
+        self._frame: ArticleFrame | None = None
+        self._consulted = False
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -98,28 +112,48 @@ class Extractor:
         mentions: dict[int, Mention] = {}
         matches: dict[int, list[tuple[str, dict[str, int]]]] = {}
         article_id: str | None = None
-        placed: list[Placed] = []
+        units: list[SentenceUnit] = []
         for sentence in parse_sentences(self.nlp, articles):
-            if sentence.article.id != article_id:
-                yield from self._discourse.complete(placed)
-                placed = []
-                if advance is not None and article_id is not None:
+            if sentence.article.id != article_id and units:
+                yield from self._extract_article(units)
+                units = []
+                if advance is not None:
                     advance()
-                self.coreference.reset()
             article_id = sentence.article.id
             doc = sentence.span.doc
             if doc is not current:
                 current = doc
                 mentions = self.mentions.find(doc)
                 matches = self._matches(doc)
-            self._remember_actors(sentence, mentions)
-            for event, depth in self.extract_sentence(sentence, mentions, matches.get(sentence.span.start, [])):
+            units.append(SentenceUnit(sentence, mentions, matches.get(sentence.span.start, [])))
+        if units:
+            yield from self._extract_article(units)
+            if advance is not None:
+                advance()
+
+    def _extract_article(self, units: list[SentenceUnit]) -> list[Event]:
+        """The events of one article: a first pass over its sentences, its frame, a second pass when a reference
+        was left to the frame (« son allié », a pronoun two parties could be), then the discourse completion."""
+        placed = self._pass(units, None)
+        frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
+        if self._consulted and frame:
+            placed = self._pass(units, frame)
+            frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
+        return self._discourse.complete(placed, frame)
+
+    def _pass(self, units: list[SentenceUnit], frame: ArticleFrame | None) -> list[Placed]:
+        """Every event of an article's sentences with its sentence number, coreference read in order."""
+        self.coreference.reset()
+        self._frame = frame
+        self._consulted = False
+        placed: list[Placed] = []
+        for unit in units:
+            self._remember_actors(unit.sentence, unit.mentions)
+            for event, depth in self.extract_sentence(unit.sentence, unit.mentions, unit.matches):
                 placed.append(Placed(self.coreference.sentence, event, depth))
-            self._remember_pronoun_subjects(sentence, mentions)
+            self._remember_pronoun_subjects(unit.sentence, unit.mentions)
             self.coreference.next_sentence()
-        yield from self._discourse.complete(placed)
-        if advance is not None and article_id is not None:
-            advance()
+        return placed
 
     def extract_text(self, text: str, doc_id: str = "text") -> list[Event]:
         """Events of one piece of text (used by rule examples and tests)."""
@@ -260,7 +294,7 @@ class Extractor:
                                 # la Pologne des chars »): it is a party.
                                 used.add(arg.token.i)
                     else:
-                        actors = self.resolve_actors(arg.token, mentions)
+                        actors = self.resolve_actors(arg.token, mentions, side=role)
                         if actors:
                             (ruled_out if arg.contrasted else sides)[role].extend(actors)
                             used.add(arg.token.i)
@@ -282,7 +316,7 @@ class Extractor:
         suppliers, recipients = parties["suppliers"], parties["recipients"]
         if not found_items and rule.id in self._implied and (not rule.needs_money or self._money_object(trigger)):
             found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
-        if not found_items:
+        if not found_items and not (rule.items_from_context and self._names_nothing(trigger, rule)):
             return [], set()
         origins = _unique(a for f in found_items for a in f.origin)
         relation = rule.relation
@@ -351,6 +385,27 @@ class Extractor:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events, used
 
+    def _names_nothing(self, trigger: Token, rule: Rule) -> bool:
+        """Whether a trigger whose rule found no items names no goods at all, so that its items are the article's
+        to give: « les premières livraisons », « la Pologne livrera en mars », « six seront livrés ». A noun it
+        governs that is neither a party nor a count (« des livraisons de gaz », « envoyer un émissaire ») names
+        goods the vocabulary does not know, which are not arms."""
+        roles = ("obj", "nsubj:pass") if trigger.pos_ in ("VERB", "AUX") else ("nmod", "obl:arg", "obl:mod", "obj")
+        if any(c.dep_ in ("xcomp", "ccomp", "cop") for c in trigger.children):
+            # « promettre de livrer » promises the act its clause states; « c'est un don » describes one.
+            return False
+        for child in trigger.children:
+            if child.dep_ not in roles or child.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if trigger.pos_ == "NOUN" and self.arguments.marker(child) not in ("de", "en"):
+                continue
+            if _is_quantifier(child, self.grammar) and not any(c.dep_ == "nmod" for c in child.children):
+                continue
+            if self._is_agent_noun(child) or child.pos_ == "PROPN" or child.lemma_ in self.grammar.party_nouns:
+                continue
+            return False
+        return not (rule.voice == "passive" and not any(c.dep_ in SUBJECTS for c in trigger.children))
+
     def _money_object(self, trigger: Token) -> bool:
         """Whether the trigger's object states a sum of money (« verser 300 millions de dollars », « débloquer une
         enveloppe de 2 milliards d'euros »), not an agreement worth one (« accorder un contrat de … »)."""
@@ -392,8 +447,13 @@ class Extractor:
             seen.add(mention.start)
             root = doc[mention.start : mention.end].root
             if mention.kind == "item":
-                if not self.vocabulary.items[mention.iris[0]].generic:
-                    self.coreference.remember_item(self._item(mention.iris[0], root.text, None, None), root)
+                named = not self.vocabulary.items[mention.iris[0]].generic
+                self.coreference.remember_item(self._item(mention.iris[0], root.text, None, None), root, named)
+                continue
+            if mention.kind == "demonym" and root.dep_ == "amod" and self._is_agent_noun(root.head):
+                # « le Premier ministre suédois … son pays »: an agent noun with a nationality names its country.
+                for actor in self._mention_actors(mention, doc):
+                    self.coreference.remember(actor, root.head, None, None)
                 continue
             if mention.kind != "actor":
                 continue
@@ -421,23 +481,41 @@ class Extractor:
         actors = tuple(self._actor(iri, text) for iri in mention.iris)
         return tuple(a for a in actors if a.kind != "Media")
 
-    def resolve_actors(self, token: Token, mentions: dict[int, Mention], depth: int = 0) -> tuple[Actor, ...]:
-        """The actors a role filler stands for: a name, a metonym, « l'armée russe »."""
+    def resolve_actors(
+        self, token: Token, mentions: dict[int, Mention], depth: int = 0, side: str | None = None
+    ) -> tuple[Actor, ...]:
+        """The actors a role filler stands for: a name, a metonym, « l'armée russe ».
+
+        `side` is the side of a transfer the filler takes ("suppliers", "recipients"), if any: of two parties a
+        pronoun may stand for, the article frame prefers the one playing that side in the article.
+        """
         doc = token.doc
         direct = self._mention_actors(mentions.get(token.i), doc)
         if direct:
             return direct
+        elliptic = self._elliptic_name(token)
+        if elliptic is not None:
+            return (elliptic,)
         if self.coreference.is_pronoun(token):
             if "Yes" in token.morph.get("Poss", []) and token.head.head.pos_ in ("VERB", "AUX"):
                 # « X poursuit ses livraisons »: a possessive on the object is bound by the subject.
                 for arg in self.arguments.subject_of(token.head.head):
-                    if arg.rel == "nsubj" and arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
+                    if (
+                        arg.rel == "nsubj"
+                        and arg.token.i not in (token.i, token.head.i)
+                        and not self.coreference.is_pronoun(arg.token)
+                    ):
                         bound = self.resolve_actors(arg.token, mentions, depth + 1)
                         if bound:
                             return bound
             exclude = set() if "Yes" in token.morph.get("Poss", []) else self._clause_subjects(token, mentions, depth)
-            antecedent = self.coreference.resolve(token, exclude)
-            return (antecedent,) if antecedent is not None else ()
+            candidates = self.coreference.candidates(token, exclude)
+            if len(candidates) > 1 and side is not None:
+                preferred = self._frame.prefer(candidates, side) if self._frame is not None else None
+                self._consulted = True
+                if preferred is not None:
+                    return (preferred,)
+            return (candidates[0],) if candidates else ()
         if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
             for child in token.children:
                 if child.dep_ == "nmod" and "de" in self.arguments.case_words(child):
@@ -451,18 +529,40 @@ class Extractor:
             members = self._members(token, mentions)
             if members:
                 return (self._unnamed(token), *members)
-        if token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns:
+        if self._is_agent_noun(token):
             for child in token.children:
                 if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
                     found = self._mention_actors(mentions.get(child.i), doc)
                     if found:
                         return found
+            for child in token.children:
+                if child.dep_ == "acl" and child.lemma_.lower() in self.grammar.affiliation_participles:
+                    # « des entreprises liées au Parti communiste chinois », « une société basée en Turquie »:
+                    # whom an agent is tied to is whom it stands for.
+                    for tie in child.children:
+                        if tie.dep_.startswith("obl") or tie.dep_ == "obj":
+                            found = self._mention_actors(mentions.get(tie.i), doc) or next(
+                                (
+                                    a
+                                    for c in tie.children
+                                    if c.dep_ in ("amod", "nmod")
+                                    for a in (self._mention_actors(mentions.get(c.i), doc),)
+                                    if a
+                                ),
+                                (),
+                            )
+                            if found:
+                                return found
         for child in token.children:
             if child.dep_ in ("appos", "flat:name", "flat"):
                 found = self._mention_actors(mentions.get(child.i), doc)
                 if found:
                     return found
         lemma = token.lemma_
+        if (lemma in self.coreference.relational or token.lower_ in self.coreference.relational) and depth < 3:
+            partner = self._relational_partner(token, mentions, depth)
+            if partner:
+                return partner
         if lemma in self.coreference.descriptions and lemma not in self.coreference.relational and depth < 3:
             for det in token.children:
                 if det.dep_ == "det" and "Yes" in det.morph.get("Poss", []):
@@ -476,6 +576,70 @@ class Extractor:
         if is_party:
             return (self._unnamed(token),)
         return ()
+
+    def _relational_partner(self, token: Token, mentions: dict[int, Mention], depth: int) -> tuple[Actor, ...]:
+        """Who « son allié », « sa voisine », « leur partenaire » is: a nationality on the noun names it (« son allié
+        russe »); else, singular and with a possessive, the one partner the article frame gives the possessor."""
+        for child in token.children:
+            if child.dep_ == "amod":
+                named = self._mention_actors(mentions.get(child.i), token.doc)
+                if named:
+                    return named
+        if "Plur" in token.morph.get("Number", []):
+            return ()
+        owners = [
+            owner
+            for det in token.children
+            if det.dep_ == "det" and "Yes" in det.morph.get("Poss", [])
+            for owner in self.resolve_actors(det, mentions, depth + 1)
+        ]
+        if len(owners) != 1:
+            return ()
+        self._consulted = True
+        partner = self._frame.partner(owners[0]) if self._frame is not None else None
+        return (partner,) if partner is not None and partner.key != owners[0].key else ()
+
+    def _elliptic_name(self, token: Token) -> Actor | None:
+        """« le Nord » for North Korea, « le Sud » for South Korea, in an article that names one of them: the
+        capitalised cardinal point standing alone for the country named « … du Nord »/« … du Sud »."""
+        suffix = self.grammar.elliptic_points.get(token.text)
+        if suffix is None or not any(c.dep_ == "det" for c in token.children):
+            return None
+        if any(c.dep_ in ("nmod", "amod", "flat:name") for c in token.children):
+            return None  # « le Nord de l'Ukraine », « le Grand Nord »
+        for actor in [*self.coreference.named(), *(self._frame.actors.values() if self._frame else ())]:
+            if actor.kind == "Country" and (actor.label_fr or "").endswith(suffix):
+                return actor
+        for actor in self.coreference.named():
+            # « le Nord » in an article naming only South Korea: the country of the same name but for the point.
+            stem = (actor.label_fr or "").rsplit(" du ", 1)
+            if actor.kind == "Country" and len(stem) == 2 and stem[1] in self.grammar.elliptic_points.values():
+                twin = self._twin_country(stem[0], suffix)
+                if twin is not None:
+                    return twin
+        return None
+
+    def _twin_country(self, stem: str, suffix: str) -> Actor | None:
+        label = f"{stem}{suffix}"
+        for iri, entry in self.vocabulary.actors.items():
+            if entry.kind == "Country" and entry.label_fr == label:
+                return self._actor(iri, label)
+        return None
+
+    def _naming_phrase(self, word: Token, head: Token) -> bool:
+        """Whether `word` is in a phrase that names the noun `head` (« des chars Leopard », « des drones de type
+        Shahed »), not one of another preposition (« des munitions à ses troupes », « des obus pour les chars »)."""
+        while word.i != head.i:
+            if word.dep_ in ("nmod", "obl", "obl:arg", "obl:mod") and self.arguments.marker(word) not in ("", "de"):
+                return False
+            word = word.head
+        return True
+
+    def _is_agent_noun(self, token: Token) -> bool:
+        """A noun that stands for a country when a name or nationality qualifies it (« l'armée russe »)."""
+        return token.pos_ in ("NOUN", "PROPN") and (
+            token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns
+        )
 
     def _clause_subjects(self, token: Token, mentions: dict[int, Mention], depth: int) -> set[str]:
         """Actors of the subject of `token`'s clause when `token` is not the subject: they cannot be its referent."""
@@ -621,6 +785,7 @@ class Extractor:
                         and other is not mention
                         and not self.vocabulary.items[other.iris[0]].generic
                         and _within(child, head, NP_BOUNDARIES)
+                        and self._naming_phrase(child, head)
                     ):
                         best_iri, best_text = other.iris[0], doc[other.start : other.end].text
                         break
@@ -652,12 +817,26 @@ class Extractor:
                 previous = mentions.get(i)
                 if previous is not None and previous.kind == "item":
                     return self.resolve_items(token.doc[previous.start : previous.end].root, mentions, depth + 1)
+            if token.lower_ == "en":
+                # « La Russie a reçu des obus. Elle en a reçu un million »: the kind named last, before the sentence.
+                last = self.coreference.last_item(token)
+                if last is not None:
+                    return [FoundItem(replace(last, text=token.text), token, ())]
             return []
-        if depth < 3 and (_is_quantifier(token, self.grammar) or token.pos_ == "PRON"):
+        if depth < 3 and (_is_quantifier(token, self.grammar) or token.pos_ in ("PRON", "NUM")):
             found: list[FoundItem] = []
             for child in token.children:
                 if child.dep_ in ("nmod", "obl:arg", "obl:mod") and "de" in self.arguments.case_words(child):
                     found.extend(self.resolve_items(child, mentions, depth + 1))
+            if not found and token.dep_ in ("obj", "nsubj:pass", "nsubj"):
+                # « Berlin en a livré une cinquantaine »: a bare quantity counts what the verb's « en » stands for.
+                clitic = next((c for c in token.head.children if c.lower_ == "en" and c.pos_ == "PRON"), None)
+                if clitic is not None:
+                    quantity, quantity_text = read_quantity(token, token)
+                    found = [
+                        FoundItem(replace(f.item, quantity=quantity, quantity_text=quantity_text), f.token, f.origin)
+                        for f in self.resolve_items(clitic, mentions, depth + 1)
+                    ]
             if found:
                 return found
         if depth < 2 and token.pos_ in ("NOUN", "PROPN"):

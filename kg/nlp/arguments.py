@@ -91,6 +91,8 @@ class Grammar:
         self.content_verbs = set(data["content_verbs"])
         self.attributive_verbs = set(data["attributive_verbs"])
         self.agent_nouns = set(data["agent_nouns"])
+        self.affiliation_participles = set(data["affiliation_participles"])
+        self.elliptic_points: dict[str, str] = data["elliptic_points"]
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
         self.coordinating_locutions = [tuple(m.split()) for m in data["coordinating_locutions"]]
@@ -522,6 +524,13 @@ class ArgumentFinder:
             and verb.morph.get("VerbForm", []) == ["Part"]
         ):
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if dep in ("nmod", "appos", "compound") and head.pos_ in ("NOUN", "PROPN") and head.i < verb.i:
+            # « La Corée du Nord livre des obus »: a verb the tagger read as a noun is hung on the noun phrase
+            # before it, which is its subject.
+            subject = head
+            while subject.dep_ in ("nmod", "flat:name", "flat", "appos") and subject.head.i < subject.i:
+                subject = subject.head
+            return [Argument(subject, "nsubj", "")]
         if verb.pos_ in ("ADV", "ADP", "SCONJ") and dep in ("advmod", "mark", "case", "fixed"):
             # « afin de les livrer », with the infinitive hung on « afin »: a purpose clause has the
             # subject of the verb it modifies.

@@ -49,6 +49,7 @@ class CoreferenceResolver:
         self.definite = set(data["definite_determiners"])
         self.history: list[Antecedent] = []
         self.items: list[tuple[tuple[int, int], Item]] = []
+        self.kinds_named: list[tuple[tuple[int, int], Item]] = []
         self.demonstratives = set(data["item_demonstratives"])
         self.sentence = 0
 
@@ -56,11 +57,23 @@ class CoreferenceResolver:
         """Forget everything: a new article starts."""
         self.history = []
         self.items = []
+        self.kinds_named = []
         self.sentence = 0
 
-    def remember_item(self, item: Item, token: Token) -> None:
-        """Record a specific item (a named system, not « armes ») named at `token`."""
-        self.items.append(((self.sentence, token.i), item))
+    def remember_item(self, item: Item, token: Token, named: bool = True) -> None:
+        """Record an item named at `token`: `named`, a specific system (« Shahed »), or a kind (« des obus »)."""
+        (self.items if named else self.kinds_named).append(((self.sentence, token.i), item))
+
+    def last_item(self, token: Token) -> Item | None:
+        """The item named last before `token` within the lookback, system or kind: what « en » stands for in
+        « Berlin en a livré une cinquantaine »."""
+        here = (self.sentence, token.i)
+        found = [
+            (position, item)
+            for position, item in self.items + self.kinds_named
+            if position < here and self.sentence - position[0] <= self.lookback
+        ]
+        return max(found, key=lambda pair: pair[0])[1] if found else None
 
     def resolve_item(self, token: Token, category: str, generic_categories: set[str]) -> Item | None:
         """The named system a demonstrative generic noun stands for: « ces armes » after « des Shahed ».
@@ -102,9 +115,14 @@ class CoreferenceResolver:
 
     def resolve(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
         """The actor a pronoun or possessive stands for, or None when nothing agrees."""
+        found = self.candidates(token, exclude)
+        return found[0] if found else None
+
+    def candidates(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> list[Actor]:
+        """Every actor a pronoun or possessive may stand for, the most recent first (`resolve` takes the first)."""
         key = token.lower_.replace("’", "'")
         if key not in self.pronouns:
-            return None
+            return []
         gender, number = self.pronouns[key]
         possessive = "Yes" in token.morph.get("Poss", [])
         if possessive:
@@ -113,7 +131,14 @@ class CoreferenceResolver:
             gender = number = None
         else:
             gender = _feature(token, "Gender") or gender
-        return self._most_recent(token, exclude, gender, number)
+        return self._agreeing(token, exclude, gender, number)
+
+    def named(self) -> list[Actor]:
+        """Every actor named so far in the article, once each, the most recent first."""
+        seen: dict[str, Actor] = {}
+        for candidate in reversed(self.history):
+            seen.setdefault(candidate.actor.key, candidate.actor)
+        return list(seen.values())
 
     def resolve_description(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
         """The actor a definite description stands for: « ce pays », « le régime », « ce dernier »."""
@@ -146,7 +171,20 @@ class CoreferenceResolver:
         kinds: set[str] | None = None,
     ) -> Actor | None:
         """The latest actor named before `token` within the lookback that agrees and is not excluded."""
+        found = self._agreeing(token, exclude, gender, number, kinds)
+        return found[0] if found else None
+
+    def _agreeing(
+        self,
+        token: Token,
+        exclude: set[str] | frozenset[str],
+        gender: str | None,
+        number: str | None,
+        kinds: set[str] | None = None,
+    ) -> list[Actor]:
+        """The actors named before `token` within the lookback that agree and are not excluded, latest first."""
         here = (self.sentence, token.i)
+        found: dict[str, Actor] = {}
         for candidate in reversed(self.history):
             if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
                 continue
@@ -158,5 +196,5 @@ class CoreferenceResolver:
                 continue
             if number and candidate.number and number != candidate.number:
                 continue
-            return candidate.actor
-        return None
+            found.setdefault(candidate.actor.key, candidate.actor)
+        return list(found.values())

@@ -60,6 +60,15 @@ def future_stem(lemma: str) -> str | None:
     return None
 
 
+def _present_forms(verb: str) -> set[str]:
+    """The third persons of the present of a regular verb: « nier » → nie, nient; « démentir » → dément, démentent."""
+    if verb.endswith("er"):
+        return {verb[:-2] + "e", verb[:-2] + "ent"}
+    if verb.endswith("ir"):
+        return {verb[:-3] + "t", verb[:-2] + "ent", verb[:-2] + "t"}
+    return set()
+
+
 class ModalityClassifier:
     """Reads the cue file once and classifies triggers."""
 
@@ -110,6 +119,37 @@ class ModalityClassifier:
         )
         return not (only_ne and restrictive)
 
+    def _refusal_object(self, verb: Token, below: Token) -> bool:
+        """Whether `verb` has a noun of refusal as its object, other than `below` (the word the chain came up
+        from): « mettre son veto à l'envoi », « opposer un refus à la livraison »."""
+        nouns = self._set("negated", "nouns")
+        return any(c.dep_ == "obj" and c.i != below.i and c.lemma_.lower() in nouns for c in verb.children)
+
+    def _after_locution(self, infinitive: Token, modality: str) -> bool:
+        """Whether one of `modality`'s preceding locutions stands right before the infinitive: « au lieu de livrer »."""
+        doc = infinitive.doc
+        for locution in self._set(modality, "preceding_locutions"):
+            words = locution.replace("’", "'").split()
+            start = infinitive.i - len(words)
+            if start >= 0 and [t.lower_.replace("’", "'") for t in doc[start : infinitive.i]] == words:
+                return True
+        return False
+
+    def _denied_after(self, trigger: Token, sentence: Span) -> bool:
+        """« La Russie aurait reçu des missiles, ce que dément Téhéran »: a relative « ce que » after the trigger
+        whose verb denies what comes before it."""
+        denying = self._set("negated", "denying_relatives")
+        # Read from the words: the tagger often misses the verb after « ce que » (« dément » as an adjective).
+        forms = {form for verb in denying for form in _present_forms(verb)}
+        doc = sentence.doc
+        for token in sentence:
+            if token.i <= trigger.i + 1 or token.lower_ not in ("que", "qu'", "qu’") or doc[token.i - 1].lower_ != "ce":
+                continue
+            following = doc[token.i + 1 : min(token.i + 4, sentence.end)]
+            if any(t.lemma_.lower() in denying or t.lower_ in forms for t in following):
+                return True
+        return False
+
     def classify(self, trigger: Token, items: Iterable[Token], sentence: Span) -> str:
         """The modality of the event fired at `trigger` about `items` in `sentence`."""
         found: set[str] = set()
@@ -143,9 +183,14 @@ class ModalityClassifier:
                 if lemma in self._set("reported", "governors"):
                     found.add("reported")
             if governing and token.pos_ == "NOUN":
-                for modality in ("hypothetical", "planned", "reported"):
+                for modality in ("negated", "hypothetical", "planned", "reported"):
                     if lemma in self._set(modality, "nouns"):
                         found.add(modality)
+            if governing and token.pos_ in ("VERB", "AUX") and self._refusal_object(token, chain[position - 1]):
+                # « Berlin a mis son veto à l'envoi de chars »
+                found.add("negated")
+            if token.morph.get("VerbForm", []) == ["Inf"] and self._after_locution(token, "negated"):
+                found.add("negated")
             if not governing and lemma in self._set("planned", "triggers"):
                 found.add("planned")
             if any(c.dep_ in INCISE_DEPS and c.lemma_.lower() in reporting and c.i > trigger.i for c in token.children):
@@ -170,6 +215,8 @@ class ModalityClassifier:
         hypothetical_adjectives = self._set("hypothetical", "adjectives")
         if any(c.lower_ in hypothetical_adjectives for t in chain[:3] for c in t.children if c.dep_ == "amod"):
             found.add("hypothetical")
+        if self._denied_after(trigger, sentence):
+            found.add("negated")
         prepositions = {p.replace("’", "'") for p in self._set("reported", "prepositions")}
         if any(is_source_preposition(t, prepositions) for t in sentence):
             found.add("reported")

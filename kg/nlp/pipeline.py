@@ -94,6 +94,18 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             for c in token.children
         )
 
+    def verbless(token: Token) -> bool:
+        """« La Corée du Nord livre des obus à la Russie »: in a sentence the tagger left without any verb, a word
+        after a noun phrase, with no determiner or preposition before it, followed by a complement, is its verb."""
+        previous = token.doc[token.i - 1] if token.i > token.sent.start else None
+        if previous is None or previous.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if any(c.dep_ in nominal_marks for c in token.children):
+            return False
+        if not any(c.i > token.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for c in token.children):
+            return False
+        return not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
+
     def repair(doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
@@ -103,7 +115,7 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                     token.lemma_ = lemma
             elif token.pos_ == "NOUN":
                 lemma = infinitive(lower)
-                if lemma is not None and verbal(token):
+                if lemma is not None and (verbal(token) or verbless(token)):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
         return doc

@@ -32,6 +32,7 @@ RULE_KEYS = {
     "implicit",
     "implied_item",
     "needs_money",
+    "items_from_context",
 }
 
 
@@ -73,6 +74,9 @@ class Rule:
     # The implied item only when the trigger's object states a sum of money (« verser 300 millions de
     # dollars à l'Ukraine »): « accorder » or « débloquer » alone give nothing.
     needs_money: bool = False
+    # A match naming no items at all (« les premières livraisons sont attendues en mars », « la Pologne livrera
+    # en mars ») is kept for the article to complete: the items of the transfer it refers to (kg.discourse).
+    items_from_context: bool = False
 
 
 def _words(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -153,6 +157,7 @@ def _rule(raw: Any, source: str, seen: set[str]) -> Rule:
         source=source,
         implied_item=_implied_item(raw.get("implied_item"), where),
         needs_money=_flag(raw.get("needs_money", False), where, "needs_money"),
+        items_from_context=_flag(raw.get("items_from_context", False), where, "items_from_context"),
     )
 
 
