@@ -339,7 +339,8 @@ class Extractor:
                 )
         if relation == "use" and not suppliers:
             suppliers = origins
-        suppliers = tuple(a for a in suppliers if a not in recipients or relation == "produce")
+        recipient_keys = {a.key for a in recipients}
+        suppliers = tuple(a for a in suppliers if a.key not in recipient_keys or relation == "produce")
         required = REQUIRED_SIDE[relation]
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
             return [], set()

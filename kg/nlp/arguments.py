@@ -92,6 +92,9 @@ class Grammar:
         self.attributive_verbs = set(data["attributive_verbs"])
         self.agent_nouns = set(data["agent_nouns"])
         self.affiliation_participles = set(data["affiliation_participles"])
+        self.goal_markers = [tuple(m.split()) for m in data["goal_markers"]]
+        self.adjacent_relative_pronouns = set(data["adjacent_relative_pronouns"])
+        self.source_markers = {m.replace("’", "'") for m in data["source_markers"]}
         self.elliptic_points: dict[str, str] = data["elliptic_points"]
         self.relative_pronouns = set(data["relative_pronouns"])
         self.subject_relative_pronouns = set(data["subject_relative_pronouns"])
@@ -113,6 +116,7 @@ class Grammar:
         self.party_nouns = set(data["party_nouns"])
         self.member_markers = {m.split()[0] for m in data["member_markers"]}
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
+        self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
 
     def normalise_marker(self, marker: str) -> str:
         words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").replace("'", "' ").split()]
@@ -225,6 +229,8 @@ class ArgumentFinder:
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
         if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
             out.extend(self._object_after_complement(node, out))
+        if node.pos_ in ("VERB", "AUX") and not any(a.marker in self.g.goal_words | {"à"} for a in out):
+            out.extend(self._destination_after_object(out))
         if node.pos_ in ("VERB", "AUX"):
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
             # object with the verb; a nominal conjunct without a subject of its own is an object.
@@ -274,6 +280,29 @@ class ArgumentFinder:
                     and any(c.dep_ == "det" for c in child.children)
                 ):
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
+        return out
+
+    def _destination_after_object(self, arguments: list[Argument]) -> list[Argument]:
+        """« Le régime a expédié des obus produits dans les années 1980 à Moscou »: a name after « à » (or « vers »)
+        that ends a long object is the verb's destination, though the parser hangs it inside the participle
+        or relative clause that lengthens the object. Only a proper name, only at the very end of the object,
+        only for a verb with no destination of its own."""
+        out: list[Argument] = []
+        for arg in arguments:
+            if arg.rel != "obj" or arg.token.pos_ not in NOMINAL:
+                continue
+            end = arg.token.right_edge.i
+            for clause in arg.token.children:
+                if clause.dep_ not in ("acl", "acl:relcl") or clause.right_edge.i != end:
+                    continue
+                for word in clause.subtree:
+                    if (
+                        word.pos_ == "PROPN"
+                        and word.right_edge.i == end
+                        and word.dep_ in ("nmod", "obl", "obl:arg", "obl:mod")
+                        and self.marker(word) in self.g.goal_words | {"à"}
+                    ):
+                        out.append(Argument(word, "lifted", self.marker(word)))
         return out
 
     def _lifted(self, head: Token, depth: int = 0) -> list[Argument]:
@@ -450,7 +479,7 @@ class ArgumentFinder:
             clause = clause.head
         if clause.dep_ in ("acl:relcl", "acl"):
             return clause.head
-        return self._preceding_noun(token) if token.lower_ in self.g.subject_relative_pronouns else None
+        return self._preceding_noun(token) if token.lower_ in self.g.adjacent_relative_pronouns else None
 
     def _preceding_noun(self, token: Token) -> Token | None:
         """The noun right before a subject relative pronoun (« aux Pays-Bas, qui les livreraient »).
@@ -474,7 +503,10 @@ class ArgumentFinder:
             noun = self.antecedent(arg.token)
             if noun is None:
                 return []
-            return self._with_conjuncts(Argument(noun, arg.rel, ""))
+            # « dont » is « de » + the relative pronoun: « les missiles dont la cession » is « la cession des
+            # missiles ».
+            marker = "de" if arg.token.lower_ == "dont" else ""
+            return self._with_conjuncts(Argument(noun, arg.rel, marker))
         return [arg]
 
     def subject_of(self, verb: Token, depth: int = 0) -> list[Argument]:
@@ -548,6 +580,7 @@ class ArgumentFinder:
     def arguments(self, trigger: Token) -> list[Argument]:
         """All arguments of a trigger, explicit and implicit, relative pronouns resolved."""
         args = [r for a in self.direct(trigger) for r in self.resolve_relative(a)]
+        args.extend(self.source_and_goal(trigger))
         if trigger.pos_ in ("VERB", "AUX"):
             if not any(a.rel in SUBJECTS for a in args):
                 args.extend(self.subject_of(trigger))
@@ -575,6 +608,50 @@ class ArgumentFinder:
                 # « l'Iran est devenu le principal fournisseur »: the subject of « devenir » is its predicate's.
                 args.extend(Argument(a.token, "nsubj", "") for a in self.subject_of(head) if a.rel == "nsubj")
         return args
+
+    def source_and_goal(self, trigger: Token) -> list[Argument]:
+        """« de X vers Y » after a trigger: X where the items come from (`source`), Y where they go (`goal`).
+
+        « les livraisons de pièces de l'Inde vers la Russie », « faire le chemin inverse, de l'Iran vers la
+        Russie »: read from the words, since the parser hangs the two phrases anywhere (on the items, on a
+        comma). The goal marker is found first, then the « de »/« depuis » phrase right before it. The span
+        searched is the trigger's own phrase for a noun, the rest of its clause for a verb.
+        """
+        doc, sentence = trigger.doc, trigger.sent
+        if trigger.pos_ in ("VERB", "AUX"):
+            end = next(
+                (
+                    t.i
+                    for t in doc[trigger.i + 1 : sentence.end]
+                    if (t.pos_ in ("VERB", "AUX") and t.head.i != trigger.i) or t.pos_ == "SCONJ" or t.text == ";"
+                ),
+                sentence.end,
+            )
+        else:
+            end = trigger.right_edge.i + 1
+        words = [t.lower_.replace("’", "'") for t in doc[: min(end + 3, sentence.end)]]
+        for start in range(trigger.i + 1, end):
+            goal = next((m for m in self.g.goal_markers if tuple(words[start : start + len(m)]) == m), None)
+            if goal is None:
+                continue
+            after = start + len(goal)
+            while after < end and doc[after].pos_ == "DET":
+                after += 1
+            if after >= end or doc[after].pos_ not in ("NOUN", "PROPN"):
+                continue
+            found = [Argument(doc[after], "goal", " ".join(goal))]
+            # Back from the goal marker over the source phrase: its words, then its « de »/« depuis ».
+            back = start - 1
+            while back > trigger.i and (doc[back].pos_ in ("DET", "ADJ", "NOUN", "PROPN") or doc[back].text == ","):
+                if doc[back].lower_ in self.g.source_markers:
+                    break
+                back -= 1
+            if back > trigger.i and doc[back].lower_.replace("’", "'") in self.g.source_markers:
+                heads = [t for t in doc[back + 1 : start] if t.pos_ in ("NOUN", "PROPN")]
+                if heads:
+                    found.append(Argument(heads[0], "source", "de"))
+            return found
+        return []
 
     def contents(self, noun: Token) -> list[Argument]:
         """What a noun is said to contain, as `content`: « le paquet d'aide comprend des missiles », « une aide
@@ -663,6 +740,14 @@ class ArgumentFinder:
             return []
         kind = "gov-recv:nsubj" if head.lemma_ in self.g.receiver_governors else "gov:nsubj"
         found = [Argument(a.token, kind, "") for a in self.subject_of(head) if a.rel == "nsubj"]
+        if noun.dep_ == "nsubj:pass":
+            # « la cession des missiles a été confirmée par Londres »: the agent of the passive is the governor's
+            # subject, as in « Londres a confirmé la cession ».
+            found.extend(
+                Argument(a.token, kind, "")
+                for a in self.direct(head)
+                if a.rel == "obl:agent" or (a.rel.startswith("obl") and a.marker in self.g.agent_markers)
+            )
         # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb; « avec »
         # names the other party of an agreement, wherever it stands (« conclure avec X un accord pour … »).
         found.extend(
@@ -677,9 +762,11 @@ class ArgumentFinder:
         return found
 
     def _agreement_parties(self, agreement: Token) -> list[Argument]:
-        """The other party of an agreement: its « avec » phrase (« un accord avec la Corée du Sud »)."""
+        """The other party of an agreement: its « avec » phrase (« un accord avec la Corée du Sud »), and where
+        the goods go when the parser hangs that on the agreement (« un contrat d'exportation d'obusiers vers la
+        Roumanie »)."""
         return [
             Argument(a.token, "gov:obl", a.marker)
             for a in self.direct(agreement)
-            if a.marker == "avec" and a.token.pos_ in NOMINAL
+            if a.token.pos_ in NOMINAL and (a.marker == "avec" or a.marker in self.g.goal_words)
         ]
