@@ -331,9 +331,7 @@ def _side(actors: Sequence[Any]) -> str:
 def describe_event(e: Any) -> str:
     cats = ",".join(sorted({i.category for i in e.items})) or "-"
     implicit = " implicit" if e.implicit else ""
-    return (
-        f"{e.relation}{implicit} {_side(e.suppliers)} -> {_side(e.recipients)} {{{cats}}} {e.modality}  [{e.rule}]"
-    )
+    return f"{e.relation}{implicit} {_side(e.suppliers)} -> {_side(e.recipients)} {{{cats}}} {e.modality}  [{e.rule}]"
 
 
 def _tuple_text(t: Tuple, modalities: set[str]) -> str:
@@ -365,7 +363,10 @@ def check(case: Case, events: Sequence[Any]) -> Result:
         lines += [f"    + {_tuple_text(t, got[t])}" for t in spurious]
     if wrong_modality:
         lines.append("  modality:")
-        lines += [f"    ~ ({', '.join(t)}) expected {'/'.join(sorted(want[t]))}, got {'/'.join(sorted(got[t]))}" for t in wrong_modality]
+        lines += [
+            f"    ~ ({', '.join(t)}) expected {'/'.join(sorted(want[t]))}, got {'/'.join(sorted(got[t]))}"
+            for t in wrong_modality
+        ]
     return Result(case, False, "\n".join(lines))
 
 
