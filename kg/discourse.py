@@ -14,8 +14,9 @@ step only when it puts no actor on both sides:
    (« le Royaume-Uni … ; la Grande-Bretagne prévoit d'envoyer … »);
 2. the nearest earlier transfer at most `window` sentences back about the same
    category of items (money given is not the shells later delivered);
-3. for a supply, the side shared by every other transfer of the article that
-   states it (the article's one recipient or one supplier), when there is exactly one.
+3. for a supply, the side most other transfers of the article state (the article's
+   recipient or supplier, at least two thirds of the mentions), or the one partner the
+   article frame gives the known side.
 
 An event with neither side stated borrows both from the transfer just before it
 (step 2) or is dropped: with no party at all it is not an edge. A `use` with no
@@ -29,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kg.frame import GENERIC_CATEGORY, TRANSFER_RELATIONS, ArticleFrame
+from kg.frame import DOMINANCE, GENERIC_CATEGORY, TRANSFER_RELATIONS, ArticleFrame
 from kg.model import Actor, Event
 
 __all__ = ["TRANSFER_RELATIONS", "DiscourseContext", "Placed", "merge_statements"]
@@ -182,8 +183,8 @@ class DiscourseContext:
                 completed = replace(
                     event,
                     items=tuple(replace(i, quantity=None, quantity_text=None) for i in other.items),
-                    suppliers=event.suppliers or other.suppliers,
-                    recipients=event.recipients or other.recipients,
+                    suppliers=event.suppliers or self._usable(other.suppliers, _keys(event.recipients)),
+                    recipients=event.recipients or self._usable(other.recipients, _keys(event.suppliers)),
                 )
                 return [Placed(item.sentence, completed, item.depth)]
         return []
@@ -225,9 +226,12 @@ class DiscourseContext:
             if found:
                 return event.with_side(side, found)
         pool = [p for _, p in others] + (receivers if side == "recipients" else [])
-        counts = Counter(key for p in pool for key in _keys(getattr(p.event, side)) if key not in known_keys)
-        if len(counts) == 1:
-            key = next(iter(counts))
+        counts = Counter(
+            a.key for p in pool for a in self._usable(getattr(p.event, side), known_keys) if a.key not in known_keys
+        )
+        total = sum(counts.values())
+        if total and counts.most_common(1)[0][1] / total >= DOMINANCE:
+            key = counts.most_common(1)[0][0]
             for p in pool:
                 for actor in getattr(p.event, side):
                     if actor.key == key:
@@ -250,10 +254,14 @@ class DiscourseContext:
         for candidate in reversed(stated[:k]):
             if here - candidate.sentence > self.window:
                 break
-            if candidate.event.suppliers and candidate.event.recipients and _same_kind(candidate.event, event):
-                return replace(event, suppliers=candidate.event.suppliers, recipients=candidate.event.recipients)
+            suppliers = self._usable(candidate.event.suppliers, set())
+            recipients = self._usable(candidate.event.recipients, _keys(suppliers))
+            if suppliers and recipients and _same_kind(candidate.event, event):
+                return replace(event, suppliers=suppliers, recipients=recipients)
         return None
 
     @staticmethod
     def _usable(actors: tuple[Actor, ...], exclude: set[str]) -> tuple[Actor, ...]:
-        return tuple(a for a in actors if a.key not in exclude)
+        """The actors one event may lend another: named ones (an unnamed party, « des pays tiers », is who it is
+        only in its own sentence), not on the other side."""
+        return tuple(a for a in actors if a.key not in exclude and a.iri is not None)

@@ -88,6 +88,9 @@ class Extractor:
         # to it: then a second pass reads the article with its frame.
         self._frame: ArticleFrame | None = None
         self._consulted = False
+        # The trigger tokens of the sentence being read: a phrase the parser hung far from its verb is read
+        # back only up to the next trigger.
+        self._sentence_triggers: set[int] = set()
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -203,6 +206,7 @@ class Extractor:
         if not matches:
             return []
         idiomatic = self.idioms.tokens(sentence.span)
+        self._sentence_triggers = {nodes["trigger"] for _, nodes in matches}
         # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
         ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
         for rule_id, nodes in ordered:
@@ -298,12 +302,73 @@ class Extractor:
                         if actors:
                             (ruled_out if arg.contrasted else sides)[role].extend(actors)
                             used.add(arg.token.i)
+        trigger = doc[nodes["trigger"]]
+        if trigger.pos_ in ("VERB", "AUX") and rule.relation in TRANSFER_RELATIONS:
+            self._fill_stray(rule, trigger, mentions, items, sides, ruled_out, used)
         return (
             items,
             {side: _unique(found) for side, found in sides.items()},
             {side: _unique(found) for side, found in ruled_out.items()},
             used,
         )
+
+    def _fill_stray(
+        self,
+        rule: Rule,
+        trigger: Token,
+        mentions: dict[int, Mention],
+        items: list[FoundItem],
+        sides: dict[str, list[Actor]],
+        ruled_out: dict[str, list[Actor]],
+        used: set[int],
+    ) -> None:
+        """Roles a transfer verb left empty, from phrases after it that the parser hung elsewhere.
+
+        « La Roumanie a transféré son unique batterie Patriot, après de longues hésitations, à l'Ukraine »,
+        « … ont été livrés, au cours des six derniers mois, par la Turquie au Kenya », « Le Danemark a livré à
+        l'Ukraine, qui les attendait depuis l'été 2023, ses premiers F-16 »: an incise, an apposition or a
+        relative clause ends the verb's phrase for the parser, which hangs what follows on the incise. A phrase
+        after the verb, before any other trigger of the sentence, with a marker the empty role takes (« à »,
+        « par », « vers »…) and naming a party, fills it; a noun phrase without a preposition naming items
+        fills empty items. Read only when the role is empty: the parse is trusted first.
+        """
+        doc, sentence = trigger.doc, trigger.sent
+        stop = min((i for i in self._sentence_triggers if i > trigger.i), default=sentence.end)
+        window = [t for t in doc[trigger.i + 1 : stop] if t.i not in used and t.head.i != trigger.i]
+        for role in ("recipients", "suppliers"):
+            if sides[role] or ruled_out[role]:
+                continue
+            markers = {
+                m
+                for slot in self._markers[rule.id].get(role, ())
+                if slot.node == "trigger" and slot.markers is not None
+                for m in slot.markers
+            } & self.grammar.stray_markers
+            for token in window:
+                marker = self.arguments.marker(token)
+                if token.pos_ not in ("PROPN", "NOUN") or marker not in markers:
+                    continue
+                if token.head.pos_ in ("VERB", "AUX") and (token.dep_ == "obl:agent" or marker == "par"):
+                    continue  # « via l'initiative, rejointe par différents pays »: another verb's agent
+                actors = self.resolve_actors(token, mentions, side=role)
+                if actors:
+                    sides[role].extend(actors)
+                    used.add(token.i)
+                    break
+        if not items:
+            for token in window:
+                mention = mentions.get(token.i)
+                if mention is None or mention.kind != "item" or token.i in used:
+                    continue
+                if token.dep_ not in ("obj", "nmod", "obl", "obl:arg", "obl:mod", "nsubj", "appos", "conj", "dep"):
+                    continue
+                if self.arguments.marker(token) not in ("", "de"):
+                    continue
+                found = [f for f in self.resolve_items(token, mentions) if f.token.i not in used]
+                if found:
+                    items.extend(found)
+                    used.update(i for f in found for i in (f.token.i, *f.words))
+                    break
 
     def _apply(
         self, rule: Rule, nodes: dict[str, int], sentence: Sentence, mentions: dict[int, Mention]
@@ -818,8 +883,9 @@ class Extractor:
                 previous = mentions.get(i)
                 if previous is not None and previous.kind == "item":
                     return self.resolve_items(token.doc[previous.start : previous.end].root, mentions, depth + 1)
-            if token.lower_ == "en":
-                # « La Russie a reçu des obus. Elle en a reçu un million »: the kind named last, before the sentence.
+            if token.lower_ == "en" or token.dep_ == "obj":
+                # « La Russie a reçu des obus. Elle en a reçu un million », « Ottawa a acheté un système NASAMS.
+                # Il l'a donné à l'Ukraine »: the kind named last, before the sentence.
                 last = self.coreference.last_item(token)
                 if last is not None:
                     return [FoundItem(replace(last, text=token.text), token, ())]

@@ -117,6 +117,7 @@ class Grammar:
         self.member_markers = {m.split()[0] for m in data["member_markers"]}
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
         self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
+        self.stray_markers = {self.normalise_marker(m) for m in data["stray_markers"]}
 
     def normalise_marker(self, marker: str) -> str:
         words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").replace("'", "' ").split()]
@@ -556,6 +557,16 @@ class ArgumentFinder:
             and verb.morph.get("VerbForm", []) == ["Part"]
         ):
             return [Argument(a.token, "nsubj", "") for a in self.subject_of(head, depth + 1)]
+        if (
+            dep in ("acl:relcl", "acl")
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.i < verb.i
+            and self._finite(verb)
+            and not any("Rel" in c.morph.get("PronType", []) for c in verb.subtree if c.i < verb.i)
+        ):
+            # « Moscou lui en a fourni quatre »: with clitics between them, the parser reads a subject and its
+            # finite verb as a noun and a relative clause; a relative clause has a relative pronoun.
+            return [Argument(head, "nsubj", "")]
         if dep in ("nmod", "appos", "compound") and head.pos_ in ("NOUN", "PROPN") and head.i < verb.i:
             # « La Corée du Nord livre des obus »: a verb the tagger read as a noun is hung on the noun phrase
             # before it, which is its subject.
@@ -568,6 +579,13 @@ class ArgumentFinder:
             # subject of the verb it modifies.
             return self.subject_of(head, depth + 1)
         return []
+
+    @staticmethod
+    def _finite(verb: Token) -> bool:
+        """A conjugated verb, or a participle with its auxiliary (« a fourni »), not a bare participle."""
+        if verb.morph.get("Mood", []):
+            return True
+        return any(c.dep_ in ("aux", "aux:tense") and c.morph.get("Mood", []) for c in verb.children)
 
     def _holders(self, aim: Token) -> list[Argument]:
         """Who holds an aim (« l'objectif de la Norvège »): its « de » complement, the subject of its content."""

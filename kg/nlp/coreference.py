@@ -45,6 +45,8 @@ class CoreferenceResolver:
         self.lookback = lookback if lookback is not None else int(data["lookback_sentences"])
         self.descriptions: dict[str, list[str]] = data["descriptions"]
         self.latter = set(data["latter"])
+        self.place_pronouns = set(data["place_pronouns"])
+        self.place_kinds = set(data["place_kinds"])
         self.relational = set(data["relational"])
         self.definite = set(data["definite_determiners"])
         self.history: list[Antecedent] = []
@@ -111,7 +113,7 @@ class CoreferenceResolver:
         )
 
     def is_pronoun(self, token: Token) -> bool:
-        return token.lower_.replace("’", "'") in self.pronouns and token.pos_ in ("PRON", "DET")
+        return token.lower_.replace("’", "'") in self.pronouns and token.pos_ in ("PRON", "DET", "ADV")
 
     def resolve(self, token: Token, exclude: set[str] | frozenset[str] = frozenset()) -> Actor | None:
         """The actor a pronoun or possessive stands for, or None when nothing agrees."""
@@ -131,7 +133,8 @@ class CoreferenceResolver:
             gender = number = None
         else:
             gender = _feature(token, "Gender") or gender
-        return self._agreeing(token, exclude, gender, number)
+        kinds = self.place_kinds if key in self.place_pronouns else None
+        return self._agreeing(token, exclude, gender, number, kinds)
 
     def named(self) -> list[Actor]:
         """Every actor named so far in the article, once each, the most recent first."""
