@@ -117,6 +117,10 @@ class Grammar:
         self.member_markers = {m.split()[0] for m in data["member_markers"]}
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
         self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
+        self.clitic_words = {w.replace("’", "'") for w in data["clitic_words"]}
+        self.dative_clitics = set(data["dative_clitics"])
+        self.relative_markers: dict[str, str] = data["relative_markers"]
+        self.name_joiners = {w.replace("’", "'") for w in data["name_joiners"]}
         self.stray_markers = {self.normalise_marker(m) for m in data["stray_markers"]}
 
     def normalise_marker(self, marker: str) -> str:
@@ -215,6 +219,18 @@ class ArgumentFinder:
             if dep == "obl:arg" and not marker and any(c.dep_ == "case" and c.pos_ == "DET" for c in child.children):
                 # « avoir livré des canons »: an article the parser took for a preposition; the phrase is the object.
                 dep = "obj"
+            if dep in SUBJECTS and child.lower_ in self.g.dative_clitics and child.i < node.i:
+                # « que lui a vendus l'Allemagne »: before the verb, « lui »/« leur » is the dative clitic (« to
+                # it »), which the parser takes for a subject when the real subject follows the verb.
+                dep = "iobj"
+            if (
+                dep == "obj"
+                and child.pos_ == "PROPN"
+                and any(c.lower_ == "des" for c in child.children if c.i < child.i)
+            ):
+                # « a reçu des États-Unis des lance-roquettes »: a name takes no indefinite article, so « des » before
+                # a plural name is « de les »: the preposition, not the article.
+                marker = "de"
             if dep == "obj" and marker == "de" and child.pos_ == "PROPN":
                 # « a reçu de la Turquie des drones »: a proper name takes no partitive article, so the parser's
                 # object « de la Turquie » is the preposition « de » and its complement.
@@ -228,6 +244,8 @@ class ArgumentFinder:
             marker = self.marker(child) if child.dep_ == "conj" else ""
             if marker and self._ruled_out(child):
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
+        if node.pos_ in ("VERB", "AUX"):
+            out = self._read_relative_clause(node, out)
         if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
             out.extend(self._object_after_complement(node, out))
         if node.pos_ in ("VERB", "AUX") and not any(a.marker in self.g.goal_words | {"à"} for a in out):
@@ -282,6 +300,99 @@ class ArgumentFinder:
                 ):
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
+
+    def relative_clause(self, verb: Token) -> tuple[Token, str, str, Token | None] | None:
+        """How `verb` heads a relative clause, read from the words: (antecedent, its relation to the verb, its
+        marker, the clause's subject).
+
+        « les armes que Pyongyang a fournies à Moscou » (obj), « les chars que lui a vendus l'Allemagne » (obj,
+        inverted subject), « le Maroc, auquel Israël a vendu des drones », « la Lituanie, à qui la Norvège a cédé
+        des systèmes » (« à »), « les missiles dont la Norvège a confirmé la cession » (« de »). The parser often
+        reads « que Pyongyang » as a comparison, an inverted subject as an object, or hangs the antecedent on the
+        verb as a second subject; the words are unambiguous. None when the words before the verb are not
+        « N [,] relative-word [NP] [clitics] ».
+        """
+        doc, sentence = verb.doc, verb.sent
+        i = verb.i - 1
+        governor = verb.head if verb.dep_ == "xcomp" else None  # « que le Japon doit livrer »
+        while i >= sentence.start and (
+            doc[i].dep_.startswith("aux")
+            or doc[i].pos_ in ("AUX", "ADV")
+            or doc[i].lower_ in self.g.clitic_words
+            or (governor is not None and doc[i].i == governor.i)
+        ):
+            i -= 1
+        j = i
+        while j >= sentence.start and (
+            doc[j].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM") or doc[j].lower_ in self.g.name_joiners
+        ):
+            j -= 1
+        if j < sentence.start + 1:
+            return None
+        word = doc[j].lower_.replace("’", "'")
+        k = j - 1
+        if word in ("que", "qu'"):
+            relation, marker = "obj", ""
+        elif word in self.g.relative_markers and word not in ("que", "qu'"):
+            relation, marker = "obl:arg", self.g.relative_markers[word]
+        elif word in ("qui", "lequel", "laquelle", "lesquels", "lesquelles") and doc[k].pos_ == "ADP":
+            relation, marker = "obl:arg", self.marker_word(doc[k])
+            k -= 1
+        else:
+            return None
+        if k >= sentence.start and doc[k].text == "," and relation != "obj":
+            k -= 1
+        while k >= sentence.start and doc[k].pos_ == "ADJ":
+            k -= 1
+        nominal = k >= sentence.start and (
+            doc[k].pos_ in ("NOUN", "PROPN", "NUM", "X") or doc[k].dep_ in ("flat", "flat:foreign", "compound")
+        )
+        if not nominal:
+            return None  # « a déclaré que … », « il est certain que … »: a conjunction
+        span = doc[j + 1 : i + 1]
+        subject = next((t for t in span if t.pos_ in ("PROPN", "NOUN") and not span.start <= t.head.i < span.end), None)
+        if subject is None and len(span) == 0:
+            subject = next(
+                (
+                    t
+                    for t in doc[verb.i + 1 : sentence.end]
+                    if t.pos_ in ("NOUN", "PROPN") and t.head.i == verb.i and not self.marker(t)
+                ),
+                None,
+            )
+        return doc[k], relation, marker, subject
+
+    def marker_word(self, preposition: Token) -> str:
+        """A preposition as a marker (« aux » → « à »)."""
+        lower = preposition.lower_.replace("’", "'")
+        return self.g.case_lemmas.get(lower, lower)
+
+    def _read_relative_clause(self, verb: Token, arguments: list[Argument]) -> list[Argument]:
+        """`arguments` of a verb heading a relative clause the parser missed, with the antecedent in the relation
+        its relative word gives it and the clause's own subject as its subject (`relative_clause`)."""
+        if any(
+            a.rel in ("obj", "obl:arg", "obl:mod", "nmod") and "Rel" in a.token.morph.get("PronType", [])
+            for a in arguments
+        ):
+            return arguments  # the parser attached the relative pronoun itself: resolve_relative does the rest
+        found = self.relative_clause(verb)
+        if found is None:
+            return arguments
+        antecedent, relation, marker, subject = found
+        if relation == "obj" and any(
+            a.rel == "obj" and (subject is None or a.token.i != subject.i) and a.token.i != antecedent.i
+            for a in arguments
+        ):
+            return arguments  # the verb has an object of its own: « que » is a conjunction (« l'idée que … »)
+        kept = [
+            a
+            for a in arguments
+            if a.token.i != antecedent.i and (subject is None or a.token.i != subject.i or a.rel in SUBJECTS)
+        ]
+        kept.extend(self._with_conjuncts(Argument(antecedent, relation, marker)))
+        if subject is not None and not any(a.rel in SUBJECTS for a in kept):
+            kept.append(Argument(subject, "nsubj", ""))
+        return kept
 
     def _destination_after_object(self, arguments: list[Argument]) -> list[Argument]:
         """« Le régime a expédié des obus produits dans les années 1980 à Moscou »: a name after « à » (or « vers »)
@@ -504,9 +615,9 @@ class ArgumentFinder:
             noun = self.antecedent(arg.token)
             if noun is None:
                 return []
-            # « dont » is « de » + the relative pronoun: « les missiles dont la cession » is « la cession des
-            # missiles ».
-            marker = "de" if arg.token.lower_ == "dont" else ""
+            # « dont » is « de » + the relative pronoun (« les missiles dont la cession » is « la cession des
+            # missiles »), « auquel » and « à qui » are « à » + it (« le Maroc, auquel Israël a vendu des drones »).
+            marker = self.g.relative_markers.get(arg.token.lower_, "") or arg.marker
             return self._with_conjuncts(Argument(noun, arg.rel, marker))
         return [arg]
 
