@@ -592,6 +592,9 @@ class Extractor:
             token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
         )
         if is_party:
+            listed = self._listed_members(token, mentions)
+            if listed:
+                return listed
             members = self._members(token, mentions)
             if members:
                 return (self._unnamed(token), *members)
@@ -716,6 +719,39 @@ class Extractor:
             if arg.token.i != token.i and not self.coreference.is_pronoun(arg.token):
                 exclude.update(a.key for a in self.resolve_actors(arg.token, mentions, depth + 1))
         return exclude
+
+    def _listed_members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """The members a colon or a dash lists right after a group noun: « vers trois pays : l'Argentine (156), le
+        Liban (10) et les Philippines (28) », « Quatre pays — le Danemark, la Norvège et la Belgique — ». Read from
+        the words (the parser hangs the list anywhere); the list is the group, so the members replace it."""
+        doc, sentence = group.doc, group.sent
+        i = group.i + 1
+        while i < sentence.end and doc[i].pos_ in ("ADJ", "NUM") and doc[i].head.i == group.i:
+            i += 1
+        if i >= sentence.end or doc[i].text not in self.grammar.list_openers:
+            return ()
+        closer = doc[i].text if doc[i].text in ("—", "–", "(") else None
+        found: list[Actor] = []
+        depth = 0
+        for token in doc[i + 1 : sentence.end]:
+            if token.text == "(":
+                depth += 1  # « l'Argentine (156) »: a count, not a member
+                continue
+            if token.text == ")":
+                depth -= 1
+                if depth < 0:
+                    break
+                continue
+            if depth > 0:
+                continue
+            if closer is not None and token.text in ("—", "–"):
+                break
+            if token.pos_ in ("VERB", "AUX") or token.text in (";", ":"):
+                break
+            mention = mentions.get(token.i)
+            if mention is not None and mention.start == token.i:
+                found.extend(self._mention_actors(mention, doc))
+        return _unique(found) if len(found) >= 2 else ()
 
     def _members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
         """Named members of a group noun: « 18 pays, dont la France et l'Allemagne »."""

@@ -119,6 +119,9 @@ class Grammar:
         self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
         self.clitic_words = {w.replace("’", "'") for w in data["clitic_words"]}
         self.dative_clitics = set(data["dative_clitics"])
+        self.subject_separators = set(data["subject_separators"])
+        self.comparison_words = set(data["comparison_words"])
+        self.list_openers = set(data["list_openers"])
         self.relative_markers: dict[str, str] = data["relative_markers"]
         self.name_joiners = {w.replace("’", "'") for w in data["name_joiners"]}
         self.stray_markers = {self.normalise_marker(m) for m in data["stray_markers"]}
@@ -248,6 +251,8 @@ class ArgumentFinder:
             out = self._read_relative_clause(node, out)
         if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
             out.extend(self._object_after_complement(node, out))
+            if not any(a.rel == "obj" for a in out):
+                out.extend(self._shared_object(node))
         if node.pos_ in ("VERB", "AUX") and not any(a.marker in self.g.goal_words | {"à"} for a in out):
             out.extend(self._destination_after_object(out))
         if node.pos_ in ("VERB", "AUX"):
@@ -349,6 +354,14 @@ class ArgumentFinder:
         )
         if not nominal:
             return None  # « a déclaré que … », « il est certain que … »: a conjunction
+        start = k
+        while start > sentence.start and (
+            doc[start - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM")
+            or doc[start - 1].lower_ in self.g.name_joiners
+        ):
+            start -= 1
+        if relation == "obj" and start > sentence.start and doc[start - 1].lower_ in self.g.comparison_words:
+            return None  # « tant les États-Unis que le Royaume-Uni », « plus de chars que … »: a comparison
         span = doc[j + 1 : i + 1]
         subject = next((t for t in span if t.pos_ in ("PROPN", "NOUN") and not span.start <= t.head.i < span.end), None)
         if subject is None and len(span) == 0:
@@ -393,6 +406,20 @@ class ArgumentFinder:
         if subject is not None and not any(a.rel in SUBJECTS for a in kept):
             kept.append(Argument(subject, "nsubj", ""))
         return kept
+
+    def _shared_object(self, verb: Token) -> list[Argument]:
+        """« La République tchèque a acheté puis livré à l'Ukraine des obus »: a verb without an object shares
+        that of the verb coordinated right after it, which the parser gives the object alone."""
+        for child in verb.children:
+            if child.dep_ == "conj" and child.pos_ == "VERB" and not any(c.dep_ in SUBJECTS for c in child.children):
+                # Its object, or the partitive phrase the parser hung on its complement (« livré à l'Ukraine des
+                # obus »).
+                return [
+                    Argument(a.token, "obj", "")
+                    for a in self.direct(child)
+                    if a.token.i > child.i and (a.rel == "obj" or (a.rel == "lifted" and a.marker == "de"))
+                ]
+        return []
 
     def _destination_after_object(self, arguments: list[Argument]) -> list[Argument]:
         """« Le régime a expédié des obus produits dans les années 1980 à Moscou »: a name after « à » (or « vers »)
@@ -469,10 +496,16 @@ class ArgumentFinder:
 
     def _with_conjuncts(self, arg: Argument) -> list[Argument]:
         found = [arg]
+        if arg.rel in SUBJECTS and not arg.marker:
+            # « Le Danemark, la Norvège et les Pays-Bas ont fourni … »: subjects before the last one.
+            found.extend(Argument(t, arg.rel, "", arg.contrasted) for t in self._coordinated_before(arg.token))
         stack = [arg.token]
         while stack:
             token = stack.pop()
-            for child in (c for word in self._written_with(token) for c in word.children):
+            words = self._written_with(token)
+            # « des véhicules blindés et des drones »: the parser coordinates the next noun with the adjective.
+            words += [c for word in words for c in word.children if c.dep_ == "amod" and c.pos_ == "ADJ"]
+            for child in (c for word in words for c in word.children):
                 if child.dep_ == "conj" and not self.is_clause(child):
                     own = self.marker(child)
                     partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
@@ -499,6 +532,37 @@ class ArgumentFinder:
                 if following is not None and all(a.token.i != following.i for a in found):
                     found.append(Argument(following, arg.rel, arg.marker))
                     stack.append(following)
+        return found
+
+    def _coordinated_before(self, subject: Token) -> list[Token]:
+        """The noun phrases coordinated before a subject, read from the words: « Le Danemark, la Norvège et les
+        Pays-Bas ont fourni », « Tant les États-Unis que le Royaume-Uni ont fourni ». The parser often makes the
+        first ones an adjunct or the root; a phrase that starts the sentence, or follows a comma or « et », and
+        has no preposition, is a conjunct of the subject after it."""
+        doc, sentence = subject.doc, subject.sent
+        found: list[Token] = []
+        edge = min(subject.left_edge.i, subject.i)
+        while edge > sentence.start:
+            while edge > sentence.start and doc[edge - 1].pos_ == "DET":
+                edge -= 1  # the subject's own article, if the parser left it out of its phrase
+            separator = doc[edge - 1] if edge > sentence.start else None
+            if separator is None or separator.lower_ not in self.g.subject_separators:
+                break
+            end = edge - 1
+            start = end
+            while start > sentence.start and (
+                doc[start - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM")
+                or doc[start - 1].lower_ in self.g.name_joiners
+            ):
+                start -= 1
+            heads = [t for t in doc[start:end] if t.pos_ in ("PROPN", "NOUN")]
+            before = doc[start - 1] if start > sentence.start else None
+            if not heads or (before is not None and before.lower_ not in self.g.subject_separators | {"tant"}):
+                break
+            if separator.lower_ == "que" and (before is None or before.lower_ != "tant"):
+                break  # « que » coordinates only in « tant X que Y »
+            found.append(heads[0])
+            edge = start - 1 if before is not None and before.lower_ == "tant" else start
         return found
 
     def _written_with(self, token: Token) -> list[Token]:
@@ -626,6 +690,9 @@ class ArgumentFinder:
         own = [a for a in self.direct(verb) if a.rel in SUBJECTS]
         if own:
             return [r for a in own for r in self.resolve_relative(a)]
+        fronted = self._fronted_subject(verb)
+        if fronted is not None:
+            return self._with_conjuncts(Argument(fronted, "nsubj", ""))
         if depth > 4 or verb.head.i == verb.i:
             return []
         head, dep = verb.head, verb.dep_
@@ -690,6 +757,23 @@ class ArgumentFinder:
             # subject of the verb it modifies.
             return self.subject_of(head, depth + 1)
         return []
+
+    def _fronted_subject(self, verb: Token) -> Token | None:
+        """« Dix-huit pays, dont la France, ont fourni … »: a finite verb the parser left without a subject takes
+        the noun phrase before it that it hangs on it without a preposition (an adjunct to the parser, but French
+        puts no bare noun phrase before its verb but the subject)."""
+        if not self._finite(verb):
+            return None
+        for child in verb.children:
+            if (
+                child.i < verb.i
+                and child.pos_ in ("NOUN", "PROPN")
+                and child.dep_ in ("obl:mod", "obl", "dep", "nmod", "dislocated")
+                and not self.marker(child)
+                and not any(c.dep_ == "case" for c in child.children)
+            ):
+                return child
+        return None
 
     @staticmethod
     def _finite(verb: Token) -> bool:
