@@ -154,11 +154,32 @@ class DiscourseContext:
 
     def _with_items(self, item: Placed, before: list[Placed], frame: ArticleFrame) -> list[Placed]:
         """`item` itself when its event names items; else the event with the items (and unstated sides) of the
-        frame pair it is about, or of the transfer just before it within the window that agrees with its stated
-        sides; else nothing."""
+        transfer it refers to: the one just before it (in its sentence or the previous one) that agrees with its
+        stated sides, else the frame pair it is about; else nothing (« ces livraisons » refer to the last
+        transfer named, the article's main transfer only when none is near)."""
         event = item.event
         if event.items:
             return [item]
+        for candidate in reversed(before):
+            other = candidate.event
+            if item.sentence - candidate.sentence > 1:
+                break
+            if other.relation not in TRANSFER_RELATIONS or other.implicit or not other.items:
+                continue
+            if all(
+                not getattr(event, side) or _keys(getattr(event, side)) & _keys(getattr(other, side))
+                for side in _OTHER_SIDE
+            ):
+                suppliers = event.suppliers or self._usable(other.suppliers, _keys(event.recipients))
+                recipients = event.recipients or self._usable(other.recipients, _keys(suppliers))
+                if suppliers or recipients:
+                    completed = replace(
+                        event,
+                        items=tuple(replace(i, quantity=None, quantity_text=None) for i in other.items),
+                        suppliers=suppliers,
+                        recipients=recipients,
+                    )
+                    return [Placed(item.sentence, completed, item.depth)]
         pair = frame.pair_for(event.suppliers, event.recipients)
         if pair is not None:
             items = frame.items_for(pair, item.sentence)
@@ -168,23 +189,6 @@ class DiscourseContext:
                     items=items,
                     suppliers=event.suppliers or (frame.actor(pair[0]),),
                     recipients=event.recipients or (frame.actor(pair[1]),),
-                )
-                return [Placed(item.sentence, completed, item.depth)]
-        for candidate in reversed(before):
-            other = candidate.event
-            if item.sentence - candidate.sentence > self.window:
-                break
-            if other.relation not in TRANSFER_RELATIONS or other.implicit or not other.items:
-                continue
-            if all(
-                not getattr(event, side) or _keys(getattr(event, side)) & _keys(getattr(other, side))
-                for side in _OTHER_SIDE
-            ):
-                completed = replace(
-                    event,
-                    items=tuple(replace(i, quantity=None, quantity_text=None) for i in other.items),
-                    suppliers=event.suppliers or self._usable(other.suppliers, _keys(event.recipients)),
-                    recipients=event.recipients or self._usable(other.recipients, _keys(event.suppliers)),
                 )
                 return [Placed(item.sentence, completed, item.depth)]
         return []

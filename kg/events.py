@@ -68,6 +68,13 @@ class Extractor:
         self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
+        # Rules whose match is an acquisition: a purchase, or a transfer whose subject receives (« obtenir »).
+        self._acquiring = {
+            rule.id
+            for rule in rules
+            if rule.relation == "purchase"
+            or any("nsubj" in (slot.rels or ()) for slot in rule.roles.get("recipients", ()))
+        }
         self.matcher = RuleMatcher(rules, nlp.vocab)
         self.grammar = Grammar()
         self.modality = ModalityClassifier(self.grammar.aim_nouns)
@@ -227,7 +234,7 @@ class Extractor:
             asker.i
             for trigger_i, e in events
             if e.relation == "request" and self.rules[e.rule].relation != "request"
-            for asker in (self._asked_for(doc[trigger_i]),)
+            for asker in (self._asked_for(doc[trigger_i], self.rules[e.rule].id in self._acquiring),)
             if asker is not None
         }
         return merge_statements(
@@ -345,7 +352,7 @@ class Extractor:
                 for m in slot.markers
             } & self.grammar.stray_markers
             for token in window:
-                marker = self.arguments.marker(token)
+                marker = self.arguments.full_marker(token)
                 if token.pos_ not in ("PROPN", "NOUN") or marker not in markers:
                     continue
                 if token.head.pos_ in ("VERB", "AUX") and (token.dep_ == "obl:agent" or marker == "par"):
@@ -393,7 +400,7 @@ class Extractor:
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
         modality_anchor = trigger
-        asker = self._asked_for(trigger) if relation in TRANSFER_RELATIONS else None
+        asker = self._asked_for(trigger, rule.id in self._acquiring) if relation in TRANSFER_RELATIONS else None
         if asker is not None:
             # « Kiev demande à l'OTAN de livrer des armes »: a transfer asked for is a request
             # with the transfer's parties; the one who asks receives when no one else is named.
@@ -402,6 +409,9 @@ class Extractor:
                 recipients = _unique(
                     a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
                 )
+            if not {a.key for a in suppliers} - {a.key for a in recipients}:
+                # « Varsovie a appelé Washington à accélérer la livraison »: the one asked gives.
+                suppliers = self._asked(asker, mentions) or suppliers
         if relation == "use" and not suppliers:
             suppliers = origins
         recipient_keys = {a.key for a in recipients}
@@ -483,16 +493,41 @@ class Extractor:
             for child in trigger.children
         )
 
-    def _asked_for(self, trigger: Token) -> Token | None:
-        """The request verb whose object the trigger is (« Kiev demande à l'OTAN de livrer … »), if any."""
+    def _asked_for(self, trigger: Token, acquiring: bool) -> Token | None:
+        """The verb that makes the transfer at `trigger` a request, if any: a request verb governing it (« Kiev
+        demande à l'OTAN de livrer … », « Varsovie a appelé Washington à accélérer la livraison »), or, for an
+        acquisition (a purchase, « obtenir »), a verb of wanting or seeking (« Taïwan a souhaité acquérir des
+        drones », « l'Arménie s'est tournée vers l'Inde pour obtenir des systèmes »)."""
         token = trigger
         for _ in range(3):
-            if token.dep_ not in ("xcomp", "ccomp", "acl", "obj", "obl:arg", "nmod") or token.head.i == token.i:
+            if (
+                token.dep_ not in ("xcomp", "ccomp", "acl", "obj", "obl:arg", "nmod", "advcl")
+                or token.head.i == token.i
+            ):
                 return None
+            purpose = token.dep_ == "advcl"
             token = token.head
-            if token.pos_ == "VERB" and token.lemma_ in self._request_lemmas:
+            if token.pos_ != "VERB":
+                continue
+            lemma = token.lemma_
+            if lemma in self.grammar.cessation_verbs:
+                return None  # « appeler Pyongyang à arrêter ses ventes d'armes »: no items are asked for
+            if not purpose and (lemma in self._request_lemmas or lemma in self.grammar.request_governors):
                 return token
+            if acquiring and lemma in self.grammar.acquisition_request_governors:
+                if not purpose or lemma in self.grammar.purpose_request_governors:
+                    return token
         return None
+
+    def _asked(self, asker: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """Whom a request verb asks: the party one turns to (« se tourner vers l'Inde »)."""
+        return _unique(
+            actor
+            for arg in self.arguments.direct(asker)
+            if arg.marker in self.grammar.asked_markers
+            or (not arg.marker and arg.rel in ("obj", "iobj", "xcomp") and arg.token.pos_ in ("PROPN", "NOUN"))
+            for actor in self.resolve_actors(arg.token, mentions)
+        )
 
     def _implied_item_iri(self, rule: Rule) -> str:
         for iri in self.vocabulary.items:

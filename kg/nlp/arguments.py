@@ -121,6 +121,11 @@ class Grammar:
         self.dative_clitics = set(data["dative_clitics"])
         self.subject_separators = set(data["subject_separators"])
         self.comparison_words = set(data["comparison_words"])
+        self.request_governors = set(data["request_governors"])
+        self.cessation_verbs = set(data["cessation_verbs"])
+        self.acquisition_request_governors = set(data["acquisition_request_governors"])
+        self.purpose_request_governors = set(data["purpose_request_governors"])
+        self.asked_markers = {self.normalise_marker(m) for m in data["asked_markers"]}
         self.list_openers = set(data["list_openers"])
         self.relative_markers: dict[str, str] = data["relative_markers"]
         self.name_joiners = {w.replace("’", "'") for w in data["name_joiners"]}
@@ -151,6 +156,16 @@ class ArgumentFinder:
 
     def marker(self, token: Token) -> str:
         return self.g.normalise_marker(" ".join(self.case_words(token)))
+
+    def full_marker(self, token: Token) -> str:
+        """The marker of a phrase including a locution whose head word the parser made its head (« auprès des
+        États-Unis » with « États-Unis » under « auprès »): « auprès de »."""
+        head = token.head
+        if head.i != token.i and (head.lower_ in self.g.locution_heads or head.lemma_ in self.g.locution_heads):
+            marker = self.g.normalise_marker(" ".join([*self.case_words(head), head.lower_, *self.case_words(token)]))
+            if marker in self.g.locutions:
+                return marker
+        return self.marker(token)
 
     def is_clause(self, token: Token) -> bool:
         """A coordinated verb or anything with a subject of its own starts a new clause."""

@@ -25,6 +25,9 @@ class Antecedent:
     gender: str | None
     number: str | None
     position: tuple[int, int]  # (sentence number, token index)
+    # Whether the name was the subject of its clause: of two antecedents in one earlier sentence, a pronoun
+    # takes up the subject (« Le Niger a rompu avec la France. Son nouvel allié lui a livré … »).
+    subject: bool = False
 
 
 def _feature(token: Token, name: str) -> str | None:
@@ -109,6 +112,7 @@ class CoreferenceResolver:
                 _feature(token, "Gender") or gender,
                 _feature(token, "Number") or number,
                 (self.sentence, token.i),
+                token.dep_ in ("nsubj", "nsubj:pass"),
             )
         )
 
@@ -188,7 +192,16 @@ class CoreferenceResolver:
         """The actors named before `token` within the lookback that agree and are not excluded, latest first."""
         here = (self.sentence, token.i)
         found: dict[str, Actor] = {}
-        for candidate in reversed(self.history):
+
+        # The current sentence's antecedents, latest first; then each earlier sentence's: its subjects first, the
+        # first of them first (the main clause's, in French), then the other names, latest first.
+        def salience(c: Antecedent) -> tuple[bool, int, bool, int]:
+            earlier = c.position[0] != self.sentence
+            subject = earlier and c.subject
+            return (earlier, -c.position[0], not subject, c.position[1] if subject else -c.position[1])
+
+        ordered = sorted(self.history, key=salience)
+        for candidate in ordered:
             if candidate.position >= here or self.sentence - candidate.position[0] > self.lookback:
                 continue
             if kinds is not None and candidate.actor.kind not in kinds:

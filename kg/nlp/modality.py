@@ -60,6 +60,11 @@ def future_stem(lemma: str) -> str | None:
     return None
 
 
+def _plain(word: str) -> str:
+    """`word` without the grave and acute accents the conjugation of « acheter », « céder » moves."""
+    return word.translate(str.maketrans("éèê", "eee"))
+
+
 def _present_forms(verb: str) -> set[str]:
     """The third persons of the present of a regular verb: « nier » → nie, nient; « démentir » → dément, démentent."""
     if verb.endswith("er"):
@@ -89,8 +94,9 @@ class ModalityClassifier:
         if token.pos_ not in ("VERB", "AUX"):
             return False
         stem = future_stem(token.lemma_.lower())
-        lower = token.lower_
-        return stem is not None and any(lower == stem + ending for ending in self.cues["verb_endings"][tense])
+        lower = _plain(token.lower_)
+        # « achètera », « cédera »: the stem's accent changes with the ending; compared without accents.
+        return stem is not None and any(lower == _plain(stem) + ending for ending in self.cues["verb_endings"][tense])
 
     def _set(self, modality: str, key: str) -> frozenset[str]:
         """The cue list `key` of `modality` as a set, made once: classify asks for a dozen per trigger."""
