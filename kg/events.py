@@ -259,9 +259,10 @@ class Extractor:
         """
         used: set[int] = set(nodes.values())
         items: list[FoundItem] = []
-        sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
-        ruled_out: dict[str, list[Actor]] = {"suppliers": [], "recipients": []}
-        for role in ("items", "suppliers", "recipients"):
+        sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
+        ruled_out: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
+        # Beneficiaries first: « des obus destinés à l'Ukraine » is no seller of the purchase.
+        for role in ("items", "beneficiaries", "suppliers", "recipients"):
             for slot in self._markers[rule.id].get(role, ()):
                 if slot.node not in cache:
                     node = doc[nodes[slot.node]]
@@ -310,7 +311,7 @@ class Extractor:
                             (ruled_out if arg.contrasted else sides)[role].extend(actors)
                             used.add(arg.token.i)
         trigger = doc[nodes["trigger"]]
-        if trigger.pos_ in ("VERB", "AUX") and rule.relation in TRANSFER_RELATIONS:
+        if rule.relation in TRANSFER_RELATIONS:
             self._fill_stray(rule, trigger, mentions, items, sides, ruled_out, used)
         return (
             items,
@@ -341,6 +342,9 @@ class Extractor:
         """
         doc, sentence = trigger.doc, trigger.sent
         stop = min((i for i in self._sentence_triggers if i > trigger.i), default=sentence.end)
+        if trigger.pos_ not in ("VERB", "AUX"):
+            # A noun's phrases end at the next verb: « l'acquisition auprès de la Norvège de radars destinés … ».
+            stop = min((t.i for t in doc[trigger.i + 1 : stop] if t.pos_ in ("VERB", "AUX")), default=stop)
         window = [t for t in doc[trigger.i + 1 : stop] if t.i not in used and t.head.i != trigger.i]
         for role in ("recipients", "suppliers"):
             if sides[role] or ruled_out[role]:
@@ -386,6 +390,7 @@ class Extractor:
         cache: dict[str, list[Argument]] = {}
         found_items, parties, ruled_out, used = self._fill_roles(rule, nodes, doc, mentions, cache)
         suppliers, recipients = parties["suppliers"], parties["recipients"]
+        beneficiaries = parties["beneficiaries"]
         if not found_items and rule.id in self._implied and (not rule.needs_money or self._money_object(trigger)):
             found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
         if not found_items and not (rule.items_from_context and self._names_nothing(trigger, rule)):
@@ -445,8 +450,9 @@ class Extractor:
             ),
         )
         events = [base]
-        for side, actors in ruled_out.items():
+        for side in ("suppliers", "recipients"):
             # « destinés à Wagner, et non au gouvernement russe »: the same transfer, denied to the other party.
+            actors = ruled_out[side]
             if actors and getattr(base, side):
                 events.append(replace(base.with_side(side, actors), modality="negated", source=source))
         if relation == "use" and suppliers and recipients:
@@ -454,6 +460,29 @@ class Extractor:
             implicit_suppliers = tuple(a for a in suppliers if a not in recipients)
             if implicit_suppliers:
                 events.append(replace(base, relation="supply", suppliers=implicit_suppliers, implicit=True))
+        if relation == "purchase" and not beneficiaries:
+            beneficiaries = _unique(
+                actor
+                for found in found_items
+                for arg in self.arguments.destinations(found.token)
+                for actor in self.resolve_actors(arg.token, mentions)
+            )
+        if relation == "purchase" and beneficiaries:
+            # « L'OTAN a acheté des obus destinés à l'Ukraine », « acquérir des radars destinés à être offerts à
+            # Kiev »: bought for another, they are to be supplied to it by the buyer.
+            taken = {a.key for a in (*suppliers, *recipients)}
+            others = tuple(a for a in beneficiaries if a.key not in taken)
+            if others:
+                events.append(
+                    replace(
+                        base,
+                        relation="supply",
+                        suppliers=recipients,
+                        recipients=others,
+                        implicit=True,
+                        modality="planned",
+                    )
+                )
         if relation == "produce" and suppliers and recipients:
             # Producing for someone is supplying them.
             named = tuple(a for a in suppliers if a.qid and a not in recipients)

@@ -264,6 +264,7 @@ class ArgumentFinder:
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
         if node.pos_ in ("VERB", "AUX"):
             out = self._read_relative_clause(node, out)
+            out.extend(self._destined(node))
         if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
             out.extend(self._object_after_complement(node, out))
             if not any(a.rel == "obj" for a in out):
@@ -422,6 +423,29 @@ class ArgumentFinder:
             kept.append(Argument(subject, "nsubj", ""))
         return kept
 
+    def _destined(self, verb: Token) -> list[Argument]:
+        """« La Norvège a acquis des radars auprès de la Suède, destinés à être offerts à Kiev »: where a participle
+        of destination after the verb's phrase says its items go (relation `destined`), though the parser hangs the
+        participle on the verb."""
+        return [a for a in self.destinations(verb) if a.token.i > verb.i]
+
+    def destinations(self, head: Token) -> list[Argument]:
+        """Where a participle of destination on `head` (a noun, or a verb it was hung on) sends its items, as
+        `destined` arguments: « des obus destinés à l'Ukraine », « destinés à être offerts à Kiev »."""
+        out: list[Argument] = []
+        for child in head.children:
+            if child.dep_ not in ("acl", "advcl") or child.lemma_ not in self.g.destination_participles:
+                continue
+            if child.morph.get("VerbForm", []) != ["Part"] or child.i < head.i:
+                continue
+            for clause in (child, *(c for c in child.children if c.pos_ == "VERB")):
+                out.extend(
+                    Argument(a.token, "destined", a.marker)
+                    for a in self.direct(clause)
+                    if a.marker in self.g.lifted_markers and a.marker not in self.g.agent_markers
+                )
+        return out
+
     def _shared_object(self, verb: Token) -> list[Argument]:
         """« La République tchèque a acheté puis livré à l'Ukraine des obus »: a verb without an object shares
         that of the verb coordinated right after it, which the parser gives the object alone."""
@@ -492,9 +516,19 @@ class ArgumentFinder:
                 # « des roquettes destinées à Wagner », « des chars promis à Kiev et à Chisinau »; the
                 # participle's agent (« livrés par l'Allemagne ») is its own, not the predicate's. A verb
                 # of content takes no such phrase: « du matériel comprenant des drones à l'Ukraine ».
+                destined = child.lemma_ in self.g.destination_participles
                 for grand, gdep, m in self.marked(child):
                     if m in self.g.lifted_markers and m not in self.g.agent_markers and gdep not in self.g.clause_deps:
-                        out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
+                        out.extend(self._with_conjuncts(Argument(grand, "destined" if destined else "lifted", m)))
+                if destined:
+                    # « des radars destinés à être offerts à Kiev »: the destination is in the passive infinitive.
+                    for clause in child.children:
+                        if clause.dep_ in ("xcomp", "ccomp", "advcl", "obl:arg") and clause.pos_ == "VERB":
+                            out.extend(
+                                Argument(a.token, "destined", a.marker)
+                                for a in self.direct(clause)
+                                if a.marker in self.g.lifted_markers and a.marker not in self.g.agent_markers
+                            )
             elif dep == "amod" and child.pos_ == "ADJ" and child.morph.get("VerbForm", []) != ["Part"]:
                 # « des armes américaines à l'Ukraine »: the phrase after an adjective that ends the noun
                 # phrase is the parser's attachment to the nearest word, not the adjective's complement.
@@ -662,7 +696,14 @@ class ArgumentFinder:
         return None
 
     def antecedent(self, token: Token) -> Token | None:
-        """The noun a relative clause containing `token` (a relative pronoun) is about."""
+        """The noun a relative clause containing `token` (a relative pronoun) is about.
+
+        A subject « qui » follows its antecedent (at most after a comma and its adjectives), whatever the parser
+        hangs the clause on (« le président tchèque qui lançait … » with the clause on an earlier noun)."""
+        if token.lower_ in self.g.subject_relative_pronouns and token.dep_ in ("nsubj", "nsubj:pass"):
+            adjacent = self._preceding_noun(token)
+            if adjacent is not None:
+                return adjacent
         clause = token.head
         while clause.dep_ not in ("acl:relcl", "acl") and clause.head.i != clause.i:
             if clause.dep_ in ("ROOT", "root"):

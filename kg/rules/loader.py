@@ -18,7 +18,7 @@ from kg.errors import RuleError
 from kg.model import RELATIONS
 
 RULES_DIR = Path(__file__).parent
-ROLES = ("suppliers", "recipients", "items")
+ROLES = ("suppliers", "recipients", "items", "beneficiaries")
 VOICES = ("active", "passive", "reflexive", "any")
 SLOT_KEYS = {"from", "rel", "marker"}
 RULE_KEYS = {
