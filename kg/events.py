@@ -66,6 +66,11 @@ class Extractor:
         self.vocabulary = vocabulary
         self.rules = {rule.id: rule for rule in rules}
         self._implied = {rule.id: self._implied_item_iri(rule) for rule in rules if rule.implied_item}
+        known = set(vocabulary.categories.values())
+        for rule in rules:
+            for category in (*(rule.categories or ()), *rule.not_categories):
+                if category not in known:
+                    raise RuleError(f"{rule.source}: {rule.id}: '{category}' is not an item category")
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
         self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
         # Rules whose match is an acquisition: a purchase, or a transfer whose subject receives (« obtenir »).
@@ -391,6 +396,17 @@ class Extractor:
         found_items, parties, ruled_out, used = self._fill_roles(rule, nodes, doc, mentions, cache)
         suppliers, recipients = parties["suppliers"], parties["recipients"]
         beneficiaries = parties["beneficiaries"]
+        if rule.categories is not None or rule.not_categories:
+            found_items = [
+                f
+                for f in found_items
+                if (rule.categories is None or f.item.category in rule.categories)
+                and f.item.category not in rule.not_categories
+            ]
+            if not found_items:
+                return [], set()
+        if self._out_of_scope(rule, trigger) or self._training(trigger, found_items):
+            return [], set()
         if not found_items and rule.id in self._implied and (not rule.needs_money or self._money_object(trigger)):
             found_items = [FoundItem(self._item(self._implied[rule.id], trigger.text, None, None), trigger, ())]
         if not found_items and not (rule.items_from_context and self._names_nothing(trigger, rule)):
@@ -424,6 +440,8 @@ class Extractor:
         required = REQUIRED_SIDE[relation]
         if required == "suppliers" and not suppliers or required == "recipients" and not recipients:
             return [], set()
+        if rule.implicit and not (suppliers and recipients):
+            return [], set()  # an inferred transfer needs both its sides in the sentence
         modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
         source = self.attribution.source(modality_anchor, sentence.span)
         value = read_value(trigger)
@@ -436,6 +454,7 @@ class Extractor:
             suppliers=suppliers,
             recipients=recipients,
             items=tuple(f.item for f in found_items),
+            implicit=rule.implicit,
             modality=modality,
             source=source,
             value=value,
@@ -489,6 +508,54 @@ class Extractor:
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events, used
+
+    def _is_personnel(self, token: Token, mentions: dict[int, Mention]) -> bool:
+        """Whether `token` names people (« soldats », « techniciens »)."""
+        mention = mentions.get(token.i)
+        return (
+            mention is not None
+            and mention.kind == "item"
+            and self.vocabulary.items[mention.iris[0]].category == "personnel"
+        )
+
+    def _training(self, trigger: Token, found: list[FoundItem]) -> bool:
+        """Personnel moving for training (« des soldats ukrainiens vont arriver en France pour être formés », « 65
+        personnes qui seront formées à la maintenance »): training is no transfer, in either direction."""
+        if not found or any(f.item.category != "personnel" for f in found):
+            return False
+        words = {*trigger.subtree, *(t for f in found for t in f.token.subtree)}
+        return any(self._trained(word) for word in words)
+
+    def _trained(self, word: Token) -> bool:
+        """Whether `word` says someone is trained (« pour être formés », « formées », « s'entraîner », « en
+        formation »), not that someone trains others (« envoyés pour former les militaires russes »: instructors
+        are supplied)."""
+        if word.lemma_.lower() not in self.grammar.training_words:
+            return False
+        if word.pos_ == "NOUN":
+            return not any(c.dep_ == "nmod" for c in word.children)
+        passive = any(c.dep_ == "aux:pass" for c in word.children) or "Pass" in word.morph.get("Voice", [])
+        reflexive = any("Yes" in c.morph.get("Reflex", []) for c in word.children)
+        participle = word.morph.get("VerbForm", []) == ["Part"]
+        return passive or reflexive or participle
+
+    def _out_of_scope(self, rule: Rule, trigger: Token) -> bool:
+        """Whether the match states no event the guidelines count: a transfer a ban governs (« interdire
+        l'exportation de puces vers la Chine », « lever l'interdiction d'exporter des armes »: export bans are
+        not annotated), or a use a word of capability governs (« capables de déployer des HIMARS »)."""
+        bans = self.grammar.ban_words
+        capability = self.grammar.capability_words
+        token = trigger
+        for _ in range(4):
+            lemma = token.lemma_.lower()
+            if token.i != trigger.i and lemma in bans:
+                return True
+            if rule.relation == "use" and token.i != trigger.i and lemma in capability:
+                return True
+            if token.head.i == token.i or token.dep_ in ("advcl", "parataxis", "conj", "root", "ROOT"):
+                break
+            token = token.head
+        return False
 
     def _names_nothing(self, trigger: Token, rule: Rule) -> bool:
         """Whether a trigger whose rule found no items names no goods at all, so that its items are the article's
@@ -663,7 +730,10 @@ class Extractor:
             if members:
                 return (self._unnamed(token), *members)
         if self._is_agent_noun(token):
-            for child in token.children:
+            # A place names its country by its « de » complement first: « la région occidentale de la Russie ».
+            place = token.lemma_.lower() in self.grammar.place_nouns
+            children = sorted(token.children, key=lambda c: (not (place and c.dep_ == "nmod"), c.i))
+            for child in children:
                 if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
                     found = self._mention_actors(mentions.get(child.i), doc)
                     if found:
@@ -769,10 +839,10 @@ class Extractor:
         return True
 
     def _is_agent_noun(self, token: Token) -> bool:
-        """A noun that stands for a country when a name or nationality qualifies it (« l'armée russe »)."""
-        return token.pos_ in ("NOUN", "PROPN") and (
-            token.lemma_.lower() in self.grammar.agent_nouns or token.lower_ in self.grammar.agent_nouns
-        )
+        """A noun that stands for a country when a name or nationality qualifies it (« l'armée russe »), or is a
+        place in it (« dans la région russe de Koursk », « sur le sol ukrainien »)."""
+        nouns = self.grammar.agent_nouns | self.grammar.place_nouns
+        return token.pos_ in ("NOUN", "PROPN") and (token.lemma_.lower() in nouns or token.lower_ in nouns)
 
     def _clause_subjects(self, token: Token, mentions: dict[int, Mention], depth: int) -> set[str]:
         """Actors of the subject of `token`'s clause when `token` is not the subject: they cannot be its referent."""
@@ -880,6 +950,9 @@ class Extractor:
             direct = child.head.i == token.i
             if direct and child.dep_ in ("amod", "acl") and mention is not None and mention.kind == "demonym":
                 found.extend(self._mention_actors(mention, doc))
+            elif direct and child.dep_ == "nmod" and self._is_personnel(token, mentions) and self._is_agent_noun(child):
+                # « des soldats des forces spéciales nord-coréennes »: people of an army are of its country.
+                found.extend(self.resolve_actors(child, mentions, 2))
             elif direct and child.dep_ == "nmod" and mention is not None and mention.kind == "actor":
                 # « des composants de Chine », « des drones d'Iran »: a country after a bare « de » is where the
                 # items come from; with an article (« les chars de la Pologne ») it may be who holds them.

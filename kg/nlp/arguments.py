@@ -91,6 +91,8 @@ class Grammar:
         self.content_verbs = set(data["content_verbs"])
         self.attributive_verbs = set(data["attributive_verbs"])
         self.agent_nouns = set(data["agent_nouns"])
+        self.place_nouns = set(data["place_nouns"])
+        self.training_words = set(data["training_words"])
         self.affiliation_participles = set(data["affiliation_participles"])
         self.goal_markers = [tuple(m.split()) for m in data["goal_markers"]]
         self.adjacent_relative_pronouns = set(data["adjacent_relative_pronouns"])
@@ -123,6 +125,8 @@ class Grammar:
         self.comparison_words = set(data["comparison_words"])
         self.request_governors = set(data["request_governors"])
         self.cessation_verbs = set(data["cessation_verbs"])
+        self.ban_words = set(data["ban_words"])
+        self.capability_words = set(data["capability_words"])
         self.acquisition_request_governors = set(data["acquisition_request_governors"])
         self.purpose_request_governors = set(data["purpose_request_governors"])
         self.asked_markers = {self.normalise_marker(m) for m in data["asked_markers"]}

@@ -33,6 +33,8 @@ RULE_KEYS = {
     "implied_item",
     "needs_money",
     "items_from_context",
+    "categories",
+    "not_categories",
 }
 
 
@@ -77,6 +79,12 @@ class Rule:
     # A match naming no items at all (« les premières livraisons sont attendues en mars », « la Pologne livrera
     # en mars ») is kept for the article to complete: the items of the transfer it refers to (kg.discourse).
     items_from_context: bool = False
+    # The events a rule makes are inferred, not stated (« des soldats nord-coréens se trouvent en Russie »).
+    implicit: bool = False
+    # Item categories the rule is about: only these (« déployer des soldats » is a supply of personnel), or all
+    # but these (« déployer des missiles » is a use). Items of other categories are left to other rules.
+    categories: tuple[str, ...] | None = None
+    not_categories: tuple[str, ...] = ()
 
 
 def _words(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -158,6 +166,9 @@ def _rule(raw: Any, source: str, seen: set[str]) -> Rule:
         implied_item=_implied_item(raw.get("implied_item"), where),
         needs_money=_flag(raw.get("needs_money", False), where, "needs_money"),
         items_from_context=_flag(raw.get("items_from_context", False), where, "items_from_context"),
+        implicit=_flag(raw.get("implicit", False), where, "implicit"),
+        categories=_words(raw["categories"], where, "categories") if "categories" in raw else None,
+        not_categories=_words(raw["not_categories"], where, "not_categories") if "not_categories" in raw else (),
     )
 
 
