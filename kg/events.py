@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.discourse import TRANSFER_RELATIONS, DiscourseContext, Placed, merge_statements
 from kg.errors import RuleError
 from kg.frame import ArticleFrame
-from kg.model import Actor, Article, Event, Item
+from kg.model import Actor, Article, Event, Item, Value
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.attribution import AttributionFinder
 from kg.nlp.coreference import CoreferenceResolver
@@ -103,6 +103,9 @@ class Extractor:
         # The trigger tokens of the sentence being read: a phrase the parser hung far from its verb is read
         # back only up to the next trigger.
         self._sentence_triggers: set[int] = set()
+        # The parties the match being filled found inside one item's own phrase, by side and item position
+        # (« des Rafale de la France et des sous-marins de l'Allemagne »).
+        self._anchored: dict[str, dict[int, list[Actor]]] = {}
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -263,6 +266,7 @@ class Extractor:
         node (with the node itself as `self`), filled here and read again by the caller.
         """
         used: set[int] = set(nodes.values())
+        self._anchored = {}
         items: list[FoundItem] = []
         sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
         ruled_out: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
@@ -315,6 +319,9 @@ class Extractor:
                         if actors:
                             (ruled_out if arg.contrasted else sides)[role].extend(actors)
                             used.add(arg.token.i)
+                            anchor = self._item_anchor(arg.token, items, doc[nodes["trigger"]])
+                            if anchor is not None and not arg.contrasted:
+                                self._anchored.setdefault(role, {}).setdefault(anchor, []).extend(actors)
         trigger = doc[nodes["trigger"]]
         if rule.relation in TRANSFER_RELATIONS:
             self._fill_stray(rule, trigger, mentions, items, sides, ruled_out, used)
@@ -324,6 +331,51 @@ class Extractor:
             {side: _unique(found) for side, found in ruled_out.items()},
             used,
         )
+
+    @staticmethod
+    def _item_anchor(token: Token, items: list[FoundItem], trigger: Token) -> int | None:
+        """The position of the item whose phrase holds `token` (« des sous-marins de l'Allemagne »), if any."""
+        heads = {f.token.i: k for k, f in enumerate(items)}
+        node = token.head
+        for _ in range(6):
+            if node.i == trigger.i or node.head.i == node.i:
+                return None
+            if node.i in heads:
+                return heads[node.i]
+            node = node.head
+        return None
+
+    def _item_groups(
+        self, found: list[FoundItem], suppliers: tuple[Actor, ...], recipients: tuple[Actor, ...], stated: bool
+    ) -> list[tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]]:
+        """The items of one match grouped by their own parties: « l'Égypte a reçu des Rafale de la France et des
+        sous-marins de l'Allemagne » is two transfers, « des drones iraniens et des obus nord-coréens » (no
+        supplier stated) two origins. A side splits only when two items or more name their own party on it:
+        a phrase after the last of several items (« des chars et des avions à l'Ukraine ») is everyone's."""
+        if len(found) < 2:
+            return [(found, suppliers, recipients)]
+        own: dict[str, dict[int, tuple[Actor, ...]]] = {}
+        for side in ("suppliers", "recipients"):
+            anchored = {k: _unique(actors) for k, actors in self._anchored.get(side, {}).items()}
+            if side == "suppliers" and not stated:
+                anchored = {k: f.origin for k, f in enumerate(found) if f.origin} | anchored
+            if len(anchored) >= 2:
+                own[side] = anchored
+        if not own:
+            return [(found, suppliers, recipients)]
+        stated_sides = {"suppliers": suppliers, "recipients": recipients}
+        groups: dict[
+            tuple[tuple[str, ...], tuple[str, ...]], tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]
+        ] = {}
+        for k, item in enumerate(found):
+            sides = []
+            for side in ("suppliers", "recipients"):
+                bound = {a.key for actors in own.get(side, {}).values() for a in actors}
+                shared = tuple(a for a in stated_sides[side] if a.key not in bound)
+                sides.append(own.get(side, {}).get(k, shared))
+            key = (tuple(a.key for a in sides[0]), tuple(a.key for a in sides[1]))
+            groups.setdefault(key, ([], sides[0], sides[1]))[0].append(item)
+        return list(groups.values())
 
     def _fill_stray(
         self,
@@ -445,6 +497,47 @@ class Extractor:
         modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
         source = self.attribution.source(modality_anchor, sentence.span)
         value = read_value(trigger)
+        events: list[Event] = []
+        stated = bool(parties["suppliers"])
+        for group, group_suppliers, group_recipients in self._item_groups(found_items, suppliers, recipients, stated):
+            events.extend(
+                self._group_events(
+                    rule,
+                    nodes,
+                    sentence,
+                    mentions,
+                    relation,
+                    group,
+                    group_suppliers,
+                    group_recipients,
+                    ruled_out,
+                    beneficiaries,
+                    modality,
+                    source,
+                    value,
+                )
+            )
+        return events, used
+
+    def _group_events(
+        self,
+        rule: Rule,
+        nodes: dict[str, int],
+        sentence: Sentence,
+        mentions: dict[int, Mention],
+        relation: str,
+        found_items: list[FoundItem],
+        suppliers: tuple[Actor, ...],
+        recipients: tuple[Actor, ...],
+        ruled_out: dict[str, tuple[Actor, ...]],
+        beneficiaries: tuple[Actor, ...],
+        modality: str,
+        source: str | None,
+        value: Value | None,
+    ) -> list[Event]:
+        """The events of one group of items of a match: the stated one, and those it implies (a transfer denied to
+        a party ruled out, the supply a use with an origin implies, a purchase for another, production for one)."""
+        doc = sentence.span.doc
         base = Event(
             doc=sentence.article.id,
             sentence=sentence.text,
@@ -507,7 +600,7 @@ class Extractor:
             named = tuple(a for a in suppliers if a.qid and a not in recipients)
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
-        return events, used
+        return events
 
     def _is_personnel(self, token: Token, mentions: dict[int, Mention]) -> bool:
         """Whether `token` names people (« soldats », « techniciens »)."""

@@ -556,9 +556,23 @@ class ArgumentFinder:
         while stack:
             token = stack.pop()
             words = self._written_with(token)
-            # « des véhicules blindés et des drones »: the parser coordinates the next noun with the adjective.
+            # « des véhicules blindés et des drones »: the parser coordinates the next noun with the adjective;
+            # « des Rafale de la France et des sous-marins de l'Allemagne »: with the name after « de ».
             words += [c for word in words for c in word.children if c.dep_ == "amod" and c.pos_ == "ADJ"]
+            if token.pos_ == "NOUN":
+                words += [
+                    c
+                    for word in words
+                    for c in word.children
+                    if c.dep_ == "nmod" and c.pos_ == "PROPN" and self.marker(c) == "de" and c.i > word.i
+                ]
             for child in (c for word in words for c in word.children):
+                if child.pos_ == "NOUN" and token.pos_ == "PROPN" and self._partitive(child) and arg.marker == "de":
+                    continue  # « de la France et des sous-marins »: the noun is the name's head's conjunct
+                if child.head.pos_ == "PROPN" and token.pos_ == "NOUN" and child.pos_ != "NOUN":
+                    continue
+                if child.head.pos_ == "PROPN" and token.pos_ == "NOUN" and not self._partitive(child):
+                    continue
                 if child.dep_ == "conj" and not self.is_clause(child):
                     own = self.marker(child)
                     partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
@@ -617,6 +631,12 @@ class ArgumentFinder:
             found.append(heads[0])
             edge = start - 1 if before is not None and before.lower_ == "tant" else start
         return found
+
+    @staticmethod
+    def _partitive(noun: Token) -> bool:
+        """Whether a noun has an indefinite or partitive article (« des », « du », « de »): a new item, not a
+        name (names take no partitive article)."""
+        return any(c.lower_ in ("des", "du", "de", "d'", "d’") and c.i < noun.i for c in noun.children)
 
     def _written_with(self, token: Token) -> list[Token]:
         """`token` as one word (`_word_of`), with the name a common noun is followed by (« des chars Leclerc et
