@@ -432,7 +432,12 @@ class Extractor:
                     continue
                 if self.arguments.marker(token) not in ("", "de"):
                     continue
-                found = [f for f in self.resolve_items(token, mentions) if f.token.i not in used]
+                found = [
+                    f
+                    for arg in self.arguments.with_conjuncts(Argument(token, "obj", ""))
+                    for f in self.resolve_items(arg.token, mentions)
+                    if f.token.i not in used
+                ]
                 if found:
                     items.extend(found)
                     used.update(i for f in found for i in (f.token.i, *f.words))

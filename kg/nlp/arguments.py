@@ -123,6 +123,8 @@ class Grammar:
         self.dative_clitics = set(data["dative_clitics"])
         self.subject_separators = set(data["subject_separators"])
         self.comparison_words = set(data["comparison_words"])
+        self.list_conjunctions = set(data["list_conjunctions"])
+        self.indefinite_articles = set(data["indefinite_articles"])
         self.request_governors = set(data["request_governors"])
         self.cessation_verbs = set(data["cessation_verbs"])
         self.ban_words = set(data["ban_words"])
@@ -240,6 +242,14 @@ class ArgumentFinder:
                     continue
             if dep == "obl:arg" and not marker and any(c.dep_ == "case" and c.pos_ == "DET" for c in child.children):
                 # « avoir livré des canons »: an article the parser took for a preposition; the phrase is the object.
+                dep = "obj"
+            if (
+                dep == "advmod"
+                and child.pos_ == "NOUN"
+                and any(c.dep_ == "det" and c.lower_ in self.g.indefinite_articles for c in child.children)
+            ):
+                # « fournit à la junte des avions, des drones armés … »: a noun with an indefinite article is no
+                # adverb, whatever the parser says; after a verb it is its object.
                 dep = "obj"
             if dep in SUBJECTS and child.lower_ in self.g.dative_clitics and child.i < node.i:
                 # « que lui a vendus l'Allemagne »: before the verb, « lui »/« leur » is the dative clitic (« to
@@ -547,6 +557,10 @@ class ArgumentFinder:
                         out.extend(self._with_conjuncts(Argument(grand, "lifted", m)))
         return out
 
+    def with_conjuncts(self, arg: Argument) -> list[Argument]:
+        """`arg` and the arguments coordinated with it (`_with_conjuncts`)."""
+        return self._with_conjuncts(arg)
+
     def _with_conjuncts(self, arg: Argument) -> list[Argument]:
         found = [arg]
         if arg.rel in SUBJECTS and not arg.marker:
@@ -595,11 +609,58 @@ class ArgumentFinder:
                     found.append(Argument(child, arg.rel, marker, contrasted))
                     stack.append(child)
             if not stack:
-                following = self._coordinated_after(max(found, key=lambda a: a.token.i).token)
+                last = max(found, key=lambda a: a.token.i).token
+                following = self._coordinated_after(last)
+                listing = arg.rel in ("obj", "nsubj:pass", "content") or (arg.marker == "de" and self._partitive(last))
+                if following is None and listing and last.pos_ == "NOUN":
+                    following = self._listed_after(last)
                 if following is not None and all(a.token.i != following.i for a in found):
                     found.append(Argument(following, arg.rel, arg.marker))
                     stack.append(following)
         return found
+
+    def _listed_after(self, last: Token) -> Token | None:
+        """The next noun of a list of objects, read from the words: « des hélicoptères Apache, des missiles
+        Javelin et des lance-roquettes HIMARS ». The parser often breaks long lists, hanging the later items on
+        a name or a complement of the earlier ones. After the noun's own words (adjectives, names, numbers, a
+        « de » complement), a comma, « et » or « ou », then an article, a number or a partitive « de », then a
+        noun: the next item. Nothing when a verb or any other word comes first."""
+        doc, sentence = last.doc, last.sent
+        i = last.i + 1
+        while i < sentence.end and i - last.i <= 8:
+            token = doc[i]
+            if token.pos_ in ("ADJ", "PROPN", "NUM", "X") or token.text in ("-", "(", ")"):
+                i += 1
+            elif (
+                token.lower_ in self.g.partitive_articles
+                and i + 1 < sentence.end
+                and doc[i + 1].pos_
+                in (
+                    "NOUN",
+                    "PROPN",
+                    "NUM",
+                    "ADJ",
+                )
+            ):
+                if doc[i - 1].text in (",",) or doc[i - 1].lower_ in self.g.list_conjunctions:
+                    break
+                i += 2  # « des missiles de croisière », « des obus de 155 mm »
+            else:
+                break
+        if i >= sentence.end or (doc[i].text != "," and doc[i].lower_ not in self.g.list_conjunctions):
+            return None
+        i += 1
+        if i < sentence.end and doc[i].lower_ in self.g.list_conjunctions:
+            i += 1  # « , et des drones »
+        if i >= sentence.end or not (
+            doc[i].pos_ in ("DET", "NUM") or doc[i].lower_ in self.g.partitive_articles or doc[i].lower_ == "de"
+        ):
+            return None
+        while i < sentence.end and (doc[i].pos_ in ("DET", "NUM", "ADJ") or doc[i].lower_ in self.g.partitive_articles):
+            i += 1
+        if i < sentence.end and doc[i].pos_ in ("NOUN", "PROPN"):
+            return doc[i]
+        return None
 
     def _coordinated_before(self, subject: Token) -> list[Token]:
         """The noun phrases coordinated before a subject, read from the words: « Le Danemark, la Norvège et les
