@@ -828,9 +828,20 @@ class Extractor:
             if members:
                 return (self._unnamed(token), *members)
         if self._is_agent_noun(token):
+            named = self._name_after_noun(token, mentions)
+            if named:
+                return named
             # A place names its country by its « de » complement first: « la région occidentale de la Russie ».
+            # A name beats a nationality: « le groupe français Nexter » is Nexter.
             place = token.lemma_.lower() in self.grammar.place_nouns
-            children = sorted(token.children, key=lambda c: (not (place and c.dep_ == "nmod"), c.i))
+            children = sorted(
+                token.children,
+                key=lambda c: (
+                    getattr(mentions.get(c.i), "kind", None) != "actor",
+                    not (place and c.dep_ == "nmod"),
+                    c.i,
+                ),
+            )
             for child in children:
                 if child.dep_ in ("amod", "nmod", "appos", "flat:name", "flat", "compound"):
                     found = self._mention_actors(mentions.get(child.i), doc)
@@ -913,11 +924,12 @@ class Extractor:
                 return actor
         for actor in self.coreference.named():
             # « le Nord » in an article naming only South Korea: the country of the same name but for the point.
-            stem = (actor.label_fr or "").rsplit(" du ", 1)
-            if actor.kind == "Country" and len(stem) == 2 and stem[1] in self.grammar.elliptic_points.values():
-                twin = self._twin_country(stem[0], suffix)
-                if twin is not None:
-                    return twin
+            label = actor.label_fr or ""
+            for other in self.grammar.elliptic_points.values():
+                if actor.kind == "Country" and label.endswith(other) and other != suffix:
+                    twin = self._twin_country(label[: -len(other)], suffix)
+                    if twin is not None:
+                        return twin
         return None
 
     def _twin_country(self, stem: str, suffix: str) -> Actor | None:
@@ -935,6 +947,17 @@ class Extractor:
                 return False
             word = word.head
         return True
+
+    def _name_after_noun(self, noun: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """The actor named right after an agent noun and its adjectives, wherever the parser hangs the name: « au
+        groupe français Nexter », « le constructeur américain Lockheed Martin »."""
+        doc, i = noun.doc, noun.i + 1
+        while i < noun.sent.end and doc[i].pos_ == "ADJ" and doc[i].head.i == noun.i:
+            i += 1
+        mention = mentions.get(i) if i < noun.sent.end else None
+        if mention is None or mention.kind != "actor" or mention.start != i:
+            return ()
+        return self._mention_actors(mention, doc)
 
     def _is_agent_noun(self, token: Token) -> bool:
         """A noun that stands for a country when a name or nationality qualifies it (« l'armée russe »), or is a

@@ -125,6 +125,7 @@ class Grammar:
         self.comparison_words = set(data["comparison_words"])
         self.list_conjunctions = set(data["list_conjunctions"])
         self.indefinite_articles = set(data["indefinite_articles"])
+        self.time_nouns = set(data["time_nouns"])
         self.request_governors = set(data["request_governors"])
         self.cessation_verbs = set(data["cessation_verbs"])
         self.ban_words = set(data["ban_words"])
@@ -250,6 +251,18 @@ class ArgumentFinder:
             ):
                 # « fournit à la junte des avions, des drones armés … »: a noun with an indefinite article is no
                 # adverb, whatever the parser says; after a verb it is its object.
+                dep = "obj"
+            if (
+                dep in ("obl:mod", "obl")
+                and not marker
+                and child.pos_ == "NOUN"
+                and child.i > node.i
+                and node.pos_ in ("VERB", "AUX")
+                and child.lemma_.lower() not in self.g.time_nouns
+                and any(c.dep_ == "nummod" or c.lower_ in self.g.indefinite_articles for c in child.children)
+            ):
+                # « Oslo a cédé à Varsovie deux batteries NASAMS »: a counted noun after the verb, without a
+                # preposition, is its object, not an adjunct (« deux jours » is: a noun of time).
                 dep = "obj"
             if dep in SUBJECTS and child.lower_ in self.g.dative_clitics and child.i < node.i:
                 # « que lui a vendus l'Allemagne »: before the verb, « lui »/« leur » is the dative clitic (« to
