@@ -401,7 +401,10 @@ class Extractor:
         stop = min((i for i in self._sentence_triggers if i > trigger.i), default=sentence.end)
         if trigger.pos_ not in ("VERB", "AUX"):
             # A noun's phrases end at the next verb: « l'acquisition auprès de la Norvège de radars destinés … ».
-            stop = min((t.i for t in doc[trigger.i + 1 : stop] if t.pos_ in ("VERB", "AUX")), default=stop)
+            stop = min(
+                (t.i for t in doc[trigger.i + 1 : stop] if t.pos_ in ("VERB", "AUX") and t.i not in mentions),
+                default=stop,
+            )
         window = [t for t in doc[trigger.i + 1 : stop] if t.i not in used and t.head.i != trigger.i]
         for role in ("recipients", "suppliers"):
             if sides[role] or ruled_out[role]:
@@ -416,7 +419,8 @@ class Extractor:
                 marker = self.arguments.full_marker(token)
                 if token.pos_ not in ("PROPN", "NOUN") or marker not in markers:
                     continue
-                if token.head.pos_ in ("VERB", "AUX") and (token.dep_ == "obl:agent" or marker == "par"):
+                verb_head = token.head.pos_ in ("VERB", "AUX") and token.head.i not in mentions
+                if verb_head and (token.dep_ == "obl:agent" or marker == "par"):
                     continue  # « via l'initiative, rejointe par différents pays »: another verb's agent
                 actors = self.resolve_actors(token, mentions, side=role)
                 if actors:

@@ -93,7 +93,8 @@ class ModalityClassifier:
         """Whether a verb is written in `tense` (future or conditional: `verb_endings`), whatever its tags say."""
         if token.pos_ not in ("VERB", "AUX"):
             return False
-        stem = future_stem(token.lemma_.lower())
+        lemma = token.lemma_.lower()
+        stem = self.cues["irregular_future_stems"].get(lemma) or future_stem(lemma)
         lower = _plain(token.lower_)
         # « achètera », « cédera »: the stem's accent changes with the ending; compared without accents.
         return stem is not None and any(lower == _plain(stem) + ending for ending in self.cues["verb_endings"][tense])
@@ -125,11 +126,28 @@ class ModalityClassifier:
         )
         return not (only_ne and restrictive)
 
+    def _future(self, token: Token) -> bool:
+        """Whether a verb is in the future: by its form where it has a known future stem (the tagger calls
+        « fournit » a future), else by its tag or its auxiliary's."""
+        if self._has_form(token, "future"):
+            return True
+        if "Fut" not in _feature(token, "Tense"):
+            return False
+        lemma = token.lemma_.lower()
+        known = lemma in self.cues["irregular_future_stems"] or (future_stem(lemma) is not None and lemma[-2:] == "er")
+        tagged_verb = "Fut" in token.morph.get("Tense", [])
+        return not (known and tagged_verb)
+
     def _refusal_object(self, verb: Token, below: Token) -> bool:
         """Whether `verb` has a noun of refusal as its object, other than `below` (the word the chain came up
         from): « mettre son veto à l'envoi », « opposer un refus à la livraison »."""
         nouns = self._set("negated", "nouns")
         return any(c.dep_ == "obj" and c.i != below.i and c.lemma_.lower() in nouns for c in verb.children)
+
+    @staticmethod
+    def _has_locution(sentence: Span, locutions: frozenset[str]) -> bool:
+        text = " " + " ".join(t.lower_.replace("’", "'") for t in sentence) + " "
+        return any(f" {locution} " in text for locution in locutions)
 
     def _after_locution(self, infinitive: Token, modality: str) -> bool:
         """Whether one of `modality`'s preceding locutions stands right before the infinitive: « au lieu de livrer »."""
@@ -177,8 +195,14 @@ class ModalityClassifier:
             if negated_here and not (governing and lemma in self._set("reported", "governors")):
                 found.add("negated")
             if "Cnd" in _feature(token, "Mood") or self._has_form(token, "conditional"):
-                found.add("hypothetical" if lemma in self._set("hypothetical", "governors") else "reported")
-            if "Fut" in _feature(token, "Tense") or self._has_form(token, "future"):
+                # The hearsay conditional is on the act itself (« aurait livré », « livrerait »); a simple
+                # conditional on a verb above it states a hypothesis (« une livraison … constituerait une escalade »).
+                simple = not any(c.dep_ == "aux:tense" for c in token.children)
+                hypothesis = lemma in self._set("hypothetical", "governors") or (
+                    governing and simple and lemma not in reporting
+                )
+                found.add("hypothetical" if hypothesis else "reported")
+            if self._future(token):
                 found.add("planned")
             # Adjectives govern too: « la Pologne est prête à livrer ».
             if governing and token.pos_ in ("VERB", "AUX", "ADJ"):
@@ -195,6 +219,14 @@ class ModalityClassifier:
             if governing and token.pos_ in ("VERB", "AUX") and self._refusal_object(token, chain[position - 1]):
                 # « Berlin a mis son veto à l'envoi de chars »
                 found.add("negated")
+            if governing:
+                # « des négociations sont en cours pour la vente … », « ont conclu un accord pour prêter … »: a
+                # noun of modality as the governing verb's (or predicate's) subject or object.
+                for child in token.children:
+                    if child.dep_ in ("nsubj", "obj") and child.i != chain[position - 1].i:
+                        for modality in ("hypothetical", "planned"):
+                            if child.lemma_.lower() in self._set(modality, "nouns"):
+                                found.add(modality)
             if token.morph.get("VerbForm", []) == ["Inf"] and self._after_locution(token, "negated"):
                 found.add("negated")
             if not governing and lemma in self._set("planned", "triggers"):
@@ -213,14 +245,20 @@ class ModalityClassifier:
         if any(c.lower_ in planned_adjectives for c in trigger.children if c.dep_ in ("amod", "acl")):
             found.add("planned")
         determiners = self._set("negated", "determiners")
-        if any(c.lower_ in determiners for item in items for c in item.children if c.dep_ == "det"):
-            found.add("negated")
+        if any(c.lower_ in determiners for item in (*items, trigger) for c in item.children if c.dep_ == "det"):
+            found.add("negated")  # « aucune livraison de chasseurs n'a été observée »
+        if self._has_locution(sentence, self._set("hypothetical", "sentence_locutions")):
+            found.add("hypothetical")
         if sentence.text.rstrip(" »\"'").endswith("?"):
             # « Séoul fournirait-il des munitions ? »: a question states nothing.
             found.add("hypothetical")
         hypothetical_adjectives = self._set("hypothetical", "adjectives")
         if any(c.lower_ in hypothetical_adjectives for t in chain[:3] for c in t.children if c.dep_ == "amod"):
             found.add("hypothetical")
+        if trigger.dep_ in ("obl", "obl:mod") and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in self._set("hypothetical", "nouns") for c in trigger.head.children
+        ):
+            found.add("hypothetical")  # « des négociations sont en cours pour la vente de sous-marins »
         if self._denied_after(trigger, sentence):
             found.add("negated")
         prepositions = {p.replace("’", "'") for p in self._set("reported", "prepositions")}
