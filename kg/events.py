@@ -106,6 +106,8 @@ class Extractor:
         # The parties the match being filled found inside one item's own phrase, by side and item position
         # (« des Rafale de la France et des sous-marins de l'Allemagne »).
         self._anchored: dict[str, dict[int, list[Actor]]] = {}
+        # Who the sentence being read quotes or reports, for its first-person pronouns.
+        self._speaker: tuple[Actor, ...] = ()
         self._markers = {
             rule.id: {
                 role: tuple(
@@ -165,8 +167,11 @@ class Extractor:
         self._frame = frame
         self._consulted = False
         placed: list[Placed] = []
-        for unit in units:
+        previous_speaker: tuple[Actor, ...] = ()
+        for k, unit in enumerate(units):
             self._remember_actors(unit.sentence, unit.mentions)
+            self._speaker = self._speaker_of(unit) or self._quote_speaker(units, k, previous_speaker)
+            previous_speaker = self._speaker
             for event, depth in self.extract_sentence(unit.sentence, unit.mentions, unit.matches):
                 placed.append(Placed(self.coreference.sentence, event, depth))
             self._remember_pronoun_subjects(unit.sentence, unit.mentions)
@@ -194,6 +199,8 @@ class Extractor:
 
     def _trigger_ok(self, rule: Rule, trigger: Token) -> bool:
         """Whether the trigger can fire this rule: a real verb (or noun) in the rule's voice."""
+        if trigger.pos_ == "NOUN" and self._in_locution(trigger):
+            return False  # « à l'aide de drones » is a preposition, not aid
         if trigger.pos_ == "VERB" and any(c.dep_ == "det" for c in trigger.children):
             # « changer la donne »: a verb with a determiner is a noun the tagger got wrong.
             return False
@@ -295,6 +302,8 @@ class Extractor:
                         if arg.contrasted or arg.rel == "self" and items:
                             # The trigger names the items only when nothing more specific does.
                             continue
+                        if arg.rel != "content" and any(f.token.i == nodes["trigger"] for f in items):
+                            continue  # « l'aide militaire » names itself; its « de » phrases are no items
                         found_items = [
                             f
                             for f in self.resolve_items(arg.token, mentions)
@@ -427,7 +436,11 @@ class Extractor:
                     sides[role].extend(actors)
                     used.add(token.i)
                     break
-        if not items:
+        objects = any(
+            set(slot.rels or ()) & {"obj", "nsubj", "nsubj:pass"} or set(slot.markers or ()) & {"de", "en"}
+            for slot in self._markers[rule.id]["items"]
+        )
+        if not items and objects:
             for token in window:
                 mention = mentions.get(token.i)
                 if mention is None or mention.kind != "item" or token.i in used:
@@ -659,6 +672,17 @@ class Extractor:
             token = token.head
         return False
 
+    def _in_locution(self, noun: Token) -> bool:
+        """Whether a noun is the head word of a prepositional locution (« à l'aide de », « au profit de »)."""
+        doc = noun.doc
+        before = [t.lower_.replace("’", "'") for t in doc[max(noun.i - 2, 0) : noun.i]]
+        after = doc[noun.i + 1].lower_.replace("’", "'") if noun.i + 1 < len(doc) else ""
+        for size in (1, 2):
+            marker = self.grammar.normalise_marker(" ".join([*before[-size:], noun.lower_, after]))
+            if marker in self.grammar.locutions:
+                return True
+        return False
+
     def _names_nothing(self, trigger: Token, rule: Rule) -> bool:
         """Whether a trigger whose rule found no items names no goods at all, so that its items are the article's
         to give: « les premières livraisons », « la Pologne livrera en mars », « six seront livrés ». A noun it
@@ -795,6 +819,9 @@ class Extractor:
         elliptic = self._elliptic_name(token)
         if elliptic is not None:
             return (elliptic,)
+        if self.coreference.is_first_person(token):
+            # « "Nous soutiendrons l'Ukraine", a déclaré le chef de l'OTAN »: the speaker.
+            return self._speaker
         if self.coreference.is_pronoun(token):
             if "Yes" in token.morph.get("Poss", []) and token.head.head.pos_ in ("VERB", "AUX"):
                 # « X poursuit ses livraisons »: a possessive on the object is bound by the subject.
@@ -891,6 +918,67 @@ class Extractor:
             return (described,)
         if is_party:
             return (self._unnamed(token),)
+        if side is not None and depth < 2 and token.pos_ == "NOUN" and token.dep_ == "obj":
+            # « équiper leurs avions », « ravitailler ses troupes »: a party's own things stand for it.
+            for det in token.children:
+                if det.dep_ == "det" and "Yes" in det.morph.get("Poss", []):
+                    return self.resolve_actors(det, mentions, depth + 1)
+        return ()
+
+    def _speaker_of(self, unit: SentenceUnit) -> tuple[Actor, ...]:
+        """The actor a sentence names as speaker (its reporting verb's subject), if it resolves to one."""
+        for word in self.attribution.speakers(unit.sentence.span):
+            if self.coreference.is_first_person(word) or self.coreference.is_pronoun(word):
+                continue  # « a-t-il ajouté »: the speaker of the quotation so far (the caller's fallback)
+            actors = self.resolve_actors(word, unit.mentions, 3)
+            if actors:
+                return actors[:1]
+        return ()
+
+    def _quote_speaker(self, units: list[SentenceUnit], k: int, previous: tuple[Actor, ...]) -> tuple[Actor, ...]:
+        """The speaker of a sentence that names none by name: the one before it when the sentence reports with a
+        pronoun (« …, a-t-il ajouté ») or closes a quotation; the next sentence's when it opens a quotation the
+        next one closes (« "… Nous fournirons …" » then « a dit X »); else nobody."""
+        sentence = units[k].sentence
+        if any(self.coreference.is_pronoun(w) for w in self.attribution.speakers(sentence.span)):
+            return previous
+        text = sentence.text
+        opens = text.count("«") + text.count("“")
+        closes = text.count("»") + text.count("”")
+        if opens > closes and k + 1 < len(units):
+            return self._speaker_of_names(units[k + 1]) or previous
+        if closes > opens or (text.count('"') % 2 == 1):
+            return previous
+        return ()
+
+    def _speaker_of_names(self, unit: SentenceUnit) -> tuple[Actor, ...]:
+        """The speaker a sentence names with a name (no pronoun: its coreference is not read yet)."""
+        for word in self.attribution.speakers(unit.sentence.span):
+            found = self._mention_actors(unit.mentions.get(word.i), word.doc)
+            if not found and self._is_agent_noun(word):
+                found = self._name_after_noun(word, unit.mentions) or next(
+                    (
+                        actors
+                        for child in word.children
+                        if child.dep_ in ("amod", "nmod", "appos", "flat:name")
+                        for actors in (self._mention_actors(unit.mentions.get(child.i), word.doc),)
+                        if actors
+                    ),
+                    (),
+                )
+            if not found:
+                found = next(
+                    (
+                        actors
+                        for child in word.children
+                        if child.dep_ in ("appos", "flat:name", "nmod")
+                        for actors in (self._mention_actors(unit.mentions.get(child.i), word.doc),)
+                        if actors
+                    ),
+                    (),
+                )
+            if found:
+                return found[:1]
         return ()
 
     def _relational_partner(self, token: Token, mentions: dict[int, Mention], depth: int) -> tuple[Actor, ...]:

@@ -124,6 +124,8 @@ class Grammar:
         self.subject_separators = set(data["subject_separators"])
         self.comparison_words = set(data["comparison_words"])
         self.list_conjunctions = set(data["list_conjunctions"])
+        self.item_list_markers = set(data["item_list_markers"])
+        self.inclusion_locutions = [tuple(m.split()) for m in data["inclusion_locutions"]]
         self.indefinite_articles = set(data["indefinite_articles"])
         self.time_nouns = set(data["time_nouns"])
         self.request_governors = set(data["request_governors"])
@@ -624,7 +626,11 @@ class ArgumentFinder:
             if not stack:
                 last = max(found, key=lambda a: a.token.i).token
                 following = self._coordinated_after(last)
-                listing = arg.rel in ("obj", "nsubj:pass", "content") or (arg.marker == "de" and self._partitive(last))
+                listing = (
+                    arg.rel in ("obj", "nsubj:pass", "content")
+                    or (arg.marker == "de" and self._partitive(last))
+                    or arg.marker in self.g.item_list_markers
+                )
                 if following is None and listing and last.pos_ == "NOUN":
                     following = self._listed_after(last)
                 if following is not None and all(a.token.i != following.i for a in found):
@@ -671,9 +677,15 @@ class ArgumentFinder:
             return None
         while i < sentence.end and (doc[i].pos_ in ("DET", "NUM", "ADJ") or doc[i].lower_ in self.g.partitive_articles):
             i += 1
-        if i < sentence.end and doc[i].pos_ in ("NOUN", "PROPN"):
-            return doc[i]
-        return None
+        if i >= sentence.end or doc[i].pos_ not in ("NOUN", "PROPN"):
+            return None
+        for token in doc[i + 1 : sentence.end]:
+            # « En juin, le chancelier allemand avait promis … »: a noun phrase followed by its verb starts a clause.
+            if token.pos_ in ("VERB", "AUX"):
+                return None
+            if token.text in (",", ";", ".") or token.lower_ in self.g.list_conjunctions or token.pos_ == "ADP":
+                break
+        return doc[i]
 
     def _coordinated_before(self, subject: Token) -> list[Token]:
         """The noun phrases coordinated before a subject, read from the words: « Le Danemark, la Norvège et les
@@ -1049,7 +1061,29 @@ class ArgumentFinder:
                 and self.antecedent(word) == noun
             ):
                 clauses.append(verb)
-        return [Argument(a.token, "content", "") for clause in clauses for a in self.direct(clause) if a.rel == "obj"]
+        found = [Argument(a.token, "content", "") for clause in clauses for a in self.direct(clause) if a.rel == "obj"]
+        return found + self._included_after(noun)
+
+    def _included_after(self, noun: Token) -> list[Argument]:
+        """« un paquet d'armes pour l'Ukraine, y compris des systèmes de défense aérienne »: what a locution of
+        inclusion after the noun's phrase lists is its content, read from the words."""
+        doc, sentence = noun.doc, noun.sent
+        end = max(noun.right_edge.i, noun.i) + 1
+        for j in range(noun.i + 1, min(end + 2, sentence.end)):
+            if doc[j].pos_ in ("VERB", "AUX"):
+                break
+            for locution in self.g.inclusion_locutions:
+                words = tuple(t.lower_ for t in doc[j : j + len(locution)])
+                if words != locution:
+                    continue
+                k = j + len(locution)
+                while k < sentence.end and (
+                    doc[k].pos_ in ("DET", "NUM") or doc[k].lower_ in self.g.partitive_articles
+                ):
+                    k += 1
+                if k < sentence.end and doc[k].pos_ in ("NOUN", "PROPN"):
+                    return self._with_conjuncts(Argument(doc[k], "content", ""))
+        return []
 
     def _agent_after_apposition(self, noun: Token) -> list[Argument]:
         """« la fourniture d'un système Mamba, l'équivalent du Patriot, par la France et l'Italie »: the agent.

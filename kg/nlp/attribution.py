@@ -61,6 +61,21 @@ class AttributionFinder:
                         return name
         return None
 
+    def speakers(self, sentence: Span) -> list[Token]:
+        """The words naming whoever the sentence quotes or reports: the subject of its reporting verbs (« a
+        déclaré le ministre », « Jens Stoltenberg a affirmé »), a subject after the verb of an incise included."""
+        found: list[Token] = []
+        for verb in sentence:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.verbs:
+                continue
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            if not subjects:
+                subjects = [
+                    c for c in verb.children if c.dep_ == "obj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
+                ]
+            found.extend(subjects)
+        return found
+
     def _reporting_verbs(self, trigger: Token) -> list[tuple[Token, bool]]:
         """Reporting verbs above the trigger, and incises after it (with True)."""
         found: list[tuple[Token, bool]] = []

@@ -49,6 +49,7 @@ class CoreferenceResolver:
         self.descriptions: dict[str, list[str]] = data["descriptions"]
         self.latter = set(data["latter"])
         self.place_pronouns = set(data["place_pronouns"])
+        self.first_person = {w.replace("’", "'") for w in data["first_person"]}
         self.place_kinds = set(data["place_kinds"])
         self.relational = set(data["relational"])
         self.definite = set(data["definite_determiners"])
@@ -115,6 +116,9 @@ class CoreferenceResolver:
                 token.dep_ in ("nsubj", "nsubj:pass"),
             )
         )
+
+    def is_first_person(self, token: Token) -> bool:
+        return token.lower_.replace("’", "'") in self.first_person and token.pos_ in ("PRON", "DET")
 
     def is_pronoun(self, token: Token) -> bool:
         return token.lower_.replace("’", "'") in self.pronouns and token.pos_ in ("PRON", "DET", "ADV")
