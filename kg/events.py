@@ -156,7 +156,7 @@ class Extractor:
         was left to the frame (« son allié », a pronoun two parties could be), then the discourse completion."""
         placed = self._pass(units, None)
         frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
-        if self._consulted and frame:
+        if self._consulted:
             placed = self._pass(units, frame)
             frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
         return self._discourse.complete(placed, frame)
@@ -504,9 +504,17 @@ class Extractor:
                 recipients = _unique(
                     a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
                 )
-            if not {a.key for a in suppliers} - {a.key for a in recipients}:
+            asked = self._asked(asker, mentions)
+            if asked and asker.lemma_ in self.grammar.purpose_request_governors:
+                # « se tourner vers X pour fournir des munitions à ses troupes »: X gives, not the one turning.
+                suppliers = asked
+                recipients = recipients or tuple(
+                    a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
+                )
+                recipients = tuple(a for a in recipients if a.key not in {s.key for s in asked}) or recipients
+            elif not {a.key for a in suppliers} - {a.key for a in recipients}:
                 # « Varsovie a appelé Washington à accélérer la livraison »: the one asked gives.
-                suppliers = self._asked(asker, mentions) or suppliers
+                suppliers = asked or suppliers
         if relation == "use" and not suppliers:
             suppliers = origins
         recipient_keys = {a.key for a in recipients}
@@ -736,9 +744,10 @@ class Extractor:
                 return None  # « appeler Pyongyang à arrêter ses ventes d'armes »: no items are asked for
             if not purpose and (lemma in self._request_lemmas or lemma in self.grammar.request_governors):
                 return token
-            if acquiring and lemma in self.grammar.acquisition_request_governors:
-                if not purpose or lemma in self.grammar.purpose_request_governors:
-                    return token
+            if purpose and lemma in self.grammar.purpose_request_governors:
+                return token  # « se tourner vers un paria pour fournir des munitions à ses troupes »
+            if acquiring and lemma in self.grammar.acquisition_request_governors and not purpose:
+                return token
         return None
 
     def _asked(self, asker: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
@@ -823,22 +832,27 @@ class Extractor:
             # « "Nous soutiendrons l'Ukraine", a déclaré le chef de l'OTAN »: the speaker.
             return self._speaker
         if self.coreference.is_pronoun(token):
-            if "Yes" in token.morph.get("Poss", []) and token.head.head.pos_ in ("VERB", "AUX"):
-                # « X poursuit ses livraisons »: a possessive on the object is bound by the subject.
+            if "Yes" in token.morph.get("Poss", []) and token.head.head.pos_ in ("VERB", "AUX") and depth < 3:
+                # « X poursuit ses livraisons »: a possessive on the object is bound by the subject, itself a
+                # pronoun (« elle se tourne … pour fournir des munitions à ses troupes ») or a relative pronoun
+                # (« les États-Unis, qui vont refaire leurs stocks après leurs transferts »).
                 for arg in self.arguments.subject_of(token.head.head):
-                    if (
-                        arg.rel == "nsubj"
-                        and arg.token.i not in (token.i, token.head.i)
-                        and not self.coreference.is_pronoun(arg.token)
-                    ):
-                        bound = self.resolve_actors(arg.token, mentions, depth + 1)
+                    if arg.rel == "nsubj" and arg.token.i not in (token.i, token.head.i):
+                        subject = next(iter(self.arguments.resolve_relative(arg)), arg).token
+                        if self.coreference.is_pronoun(subject) and "Yes" in subject.morph.get("Poss", []):
+                            continue
+                        bound = self.resolve_actors(subject, mentions, depth + 1)
                         if bound:
                             return bound
             exclude = set() if "Yes" in token.morph.get("Poss", []) else self._clause_subjects(token, mentions, depth)
             candidates = self.coreference.candidates(token, exclude)
             if len(candidates) > 1 and side is not None:
-                preferred = self._frame.prefer(candidates, side) if self._frame is not None else None
                 self._consulted = True
+                if self._frame is None:
+                    # First pass: an ambiguous party is left unresolved, so that the frame is built from
+                    # unambiguous statements only; the second pass resolves it with the frame.
+                    return ()
+                preferred = self._frame.prefer(candidates, side)
                 if preferred is not None:
                     return (preferred,)
             return (candidates[0],) if candidates else ()

