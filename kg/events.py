@@ -728,6 +728,8 @@ class Extractor:
         demande à l'OTAN de livrer … », « Varsovie a appelé Washington à accélérer la livraison »), or, for an
         acquisition (a purchase, « obtenir »), a verb of wanting or seeking (« Taïwan a souhaité acquérir des
         drones », « l'Arménie s'est tournée vers l'Inde pour obtenir des systèmes »)."""
+        if trigger.pos_ in ("VERB", "AUX") and trigger.morph.get("VerbForm", []) != ["Inf"] and trigger.dep_ != "ccomp":
+            return None  # what one asks for is an infinitive (« demander à X de livrer ») or a noun, not « X livre »
         token = trigger
         for _ in range(3):
             if (
@@ -735,7 +737,9 @@ class Extractor:
                 or token.head.i == token.i
             ):
                 return None
-            purpose = token.dep_ == "advcl"
+            purpose = token.dep_ == "advcl" and token.morph.get("VerbForm", []) == ["Inf"]
+            if token.dep_ == "advcl" and not purpose:
+                return None  # « …: l'Iran l'approvisionne »: a clause with its own verb form is no purpose
             token = token.head
             if token.pos_ != "VERB":
                 continue

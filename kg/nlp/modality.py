@@ -31,6 +31,14 @@ def _governors(trigger: Token) -> list[Token]:
         if token.pos_ == "NOUN" and token.dep_ == "obl:mod":
             break
         if (
+            token.pos_ == "VERB"
+            and token.dep_ in ("obj", "nmod", "appos", "dep")
+            and not set(token.morph.get("VerbForm", [])) & {"Inf", "Part", "Ger"}
+        ):
+            # « … pour se réarmer : l'Iran l'approvisionne » hung as an object: a verb with its own subject heads
+            # its own clause, out of the scope of the verbs the parser put above it.
+            break
+        if (
             token.dep_ == "acl"
             and token.morph.get("VerbForm", []) == ["Part"]
             and any(c.dep_ in ("obl:agent", "obl:arg", "obl:mod") for c in token.children)
