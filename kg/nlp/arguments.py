@@ -95,6 +95,7 @@ class Grammar:
         self.training_words = set(data["training_words"])
         self.affiliation_participles = set(data["affiliation_participles"])
         self.goal_markers = [tuple(m.split()) for m in data["goal_markers"]]
+        self.paired_goal_markers = [tuple(m.split()) for m in data["paired_goal_markers"]]
         self.adjacent_relative_pronouns = set(data["adjacent_relative_pronouns"])
         self.source_markers = {m.replace("’", "'") for m in data["source_markers"]}
         self.elliptic_points: dict[str, str] = data["elliptic_points"]
@@ -1036,6 +1037,10 @@ class ArgumentFinder:
         words = [t.lower_.replace("’", "'") for t in doc[: min(end + 3, sentence.end)]]
         for start in range(trigger.i + 1, end):
             goal = next((m for m in self.g.goal_markers if tuple(words[start : start + len(m)]) == m), None)
+            paired = False
+            if goal is None:
+                goal = next((m for m in self.g.paired_goal_markers if tuple(words[start : start + len(m)]) == m), None)
+                paired = True
             if goal is None:
                 continue
             after = start + len(goal)
@@ -1052,9 +1057,11 @@ class ArgumentFinder:
                 back -= 1
             if back > trigger.i and doc[back].lower_.replace("’", "'") in self.g.source_markers:
                 heads = [t for t in doc[back + 1 : start] if t.pos_ in ("NOUN", "PROPN")]
-                if heads:
+                if heads and (not paired or heads[0].pos_ == "PROPN"):
                     found.append(Argument(heads[0], "source", "de"))
-            return found
+                    return found
+            if not paired:
+                return found
         return []
 
     def contents(self, noun: Token) -> list[Argument]:
