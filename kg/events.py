@@ -811,10 +811,12 @@ class Extractor:
         return Actor(label=entry.label, qid=entry.qid, iri=iri, kind=entry.kind, label_fr=entry.label_fr, text=text)
 
     def _mention_actors(self, mention: Mention | None, doc: Doc) -> tuple[Actor, ...]:
+        """The actors a name stands for: a group named as a whole (« les États baltes ») stands for its members."""
         if mention is None or mention.kind not in ("actor", "demonym"):
             return ()
         text = doc[mention.start : mention.end].text
-        actors = tuple(self._actor(iri, text) for iri in mention.iris)
+        iris = [m for iri in mention.iris for m in (self.vocabulary.actors[iri].members or (iri,))]
+        actors = tuple(self._actor(iri, text) for iri in iris if iri in self.vocabulary.actors)
         return tuple(a for a in actors if a.kind != "Media")
 
     def resolve_actors(
@@ -1310,6 +1312,18 @@ class Extractor:
                     ]
             if found:
                 return found
+        if depth < 2 and token.pos_ in ("NOUN", "PROPN"):
+            # « un cargo chargé de munitions »: what a vehicle carries is what moves.
+            for child in token.children:
+                if child.dep_ == "acl" and child.lemma_.lower() in self.grammar.carrier_participles:
+                    carried = [
+                        found
+                        for grand in child.children
+                        if grand.dep_ in ("obl:arg", "obl:mod", "obl", "obj", "nmod")
+                        for found in self.resolve_items(grand, mentions, depth + 1)
+                    ]
+                    if carried:
+                        return carried
         if depth < 2 and token.pos_ in ("NOUN", "PROPN"):
             # « demander à ses alliés de livrer des chars »: the parser hangs the clause on the noun.
             for child in token.children:

@@ -39,6 +39,8 @@ class ActorEntry:
     qid: str | None
     gender: str | None = None
     number: str | None = None
+    # The countries a group named as a whole stands for (« les États baltes »), in vocabulary order.
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def _load_actors(graph: Graph, vocab: Vocabulary) -> None:
                 qid=qid,
                 gender=str(gender) if gender else None,
                 number=str(number) if number else None,
+                members=tuple(sorted(str(m) for m in graph.objects(concept, KG.member))),
             )
             for how, prop in ACTOR_NAME_PROPERTIES.items():
                 for alias in graph.objects(concept, prop):

@@ -128,6 +128,7 @@ class Grammar:
         self.list_conjunctions = set(data["list_conjunctions"])
         self.item_list_markers = set(data["item_list_markers"])
         self.inclusion_locutions = [tuple(m.split()) for m in data["inclusion_locutions"]]
+        self.carrier_participles = set(data["carrier_participles"])
         self.indefinite_articles = set(data["indefinite_articles"])
         self.time_nouns = set(data["time_nouns"])
         self.request_governors = set(data["request_governors"])
@@ -1186,7 +1187,9 @@ class ArgumentFinder:
         found.extend(
             Argument(a.token, "gov:obl", a.marker, a.contrasted)
             for a in self.direct(head)
-            if a.rel in ("obl", "obl:arg", "obl:mod") and a.marker and (a.token.i > noun.i or a.marker == "avec")
+            if (a.rel in ("obl", "obl:arg", "obl:mod") or a.marker in self.g.locutions)
+            and a.marker
+            and (a.token.i > noun.i or a.marker == "avec")
         )
         for agreement in head.children:
             # « signer un contrat avec les États-Unis pour l'achat d'avions »: the trigger hangs on the verb.

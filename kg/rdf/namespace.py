@@ -132,6 +132,7 @@ class KG(DefinedNamespace):
     leader: URIRef
     demonym: URIRef
     combiningForm: URIRef
+    member: URIRef
     gender: URIRef
     number: URIRef
 
