@@ -332,6 +332,12 @@ class Extractor:
                             if anchor is not None and not arg.contrasted:
                                 self._anchored.setdefault(role, {}).setdefault(anchor, []).extend(actors)
         trigger = doc[nodes["trigger"]]
+        if (
+            not items
+            and trigger.pos_ in ("VERB", "AUX")
+            and any(slot.rels and "obj" in slot.rels for slot in self._markers[rule.id]["items"])
+        ):
+            items.extend(self._items_of_clitic(trigger, mentions))
         if rule.relation in TRANSFER_RELATIONS:
             self._fill_stray(rule, trigger, mentions, items, sides, ruled_out, used)
         return (
@@ -340,6 +346,32 @@ class Extractor:
             {side: _unique(found) for side, found in ruled_out.items()},
             used,
         )
+
+    @staticmethod
+    def _marker_by_words(noun: Token) -> str:
+        """The preposition right before a noun's phrase (past its articles, numbers and adjectives), read from the
+        words: « , ses premiers chasseurs » has none, whatever case word the parser gave the noun."""
+        doc, i = noun.doc, noun.i - 1
+        while i >= noun.sent.start and doc[i].pos_ in ("DET", "NUM", "ADJ"):
+            i -= 1
+        if i >= noun.sent.start and doc[i].pos_ == "ADP":
+            return doc[i].lower_.replace("’", "'")
+        return ""
+
+    def _items_of_clitic(self, verb: Token, mentions: dict[int, Mention]) -> list[FoundItem]:
+        """« Moscou lui en a fourni quatre »: with no object, the verb's « en » stands for the kind named before,
+        and a number after the verb counts it (wherever the parser hung the number)."""
+        clitic = next((c for c in verb.children if c.lower_ == "en" and c.pos_ == "PRON" and c.i < verb.i), None)
+        if clitic is None:
+            return []
+        found = self.resolve_items(clitic, mentions)
+        number = next((t for t in verb.doc[verb.i + 1 : min(verb.i + 4, verb.sent.end)] if t.like_num), None)
+        if number is None:
+            return found
+        quantity, quantity_text = read_quantity(number, number)
+        return [
+            FoundItem(replace(f.item, quantity=quantity, quantity_text=quantity_text), f.token, f.origin) for f in found
+        ]
 
     @staticmethod
     def _item_anchor(token: Token, items: list[FoundItem], trigger: Token) -> int | None:
@@ -447,7 +479,7 @@ class Extractor:
                     continue
                 if token.dep_ not in ("obj", "nmod", "obl", "obl:arg", "obl:mod", "nsubj", "appos", "conj", "dep"):
                     continue
-                if self.arguments.marker(token) not in ("", "de"):
+                if self._marker_by_words(token) not in ("", "de", "des", "du", "d'"):
                     continue
                 found = [
                     f

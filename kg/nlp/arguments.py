@@ -124,6 +124,7 @@ class Grammar:
         self.dative_clitics = set(data["dative_clitics"])
         self.subject_pronouns = set(data["subject_pronouns"])
         self.subject_separators = set(data["subject_separators"])
+        self.subject_locutions = [tuple(m.split()) for m in data["subject_locutions"]]
         self.comparison_words = set(data["comparison_words"])
         self.list_conjunctions = set(data["list_conjunctions"])
         self.item_list_markers = set(data["item_list_markers"])
@@ -269,6 +270,14 @@ class ArgumentFinder:
                 # « Oslo a cédé à Varsovie deux batteries NASAMS »: a counted noun after the verb, without a
                 # preposition, is its object, not an adjunct (« deux jours » is: a noun of time).
                 dep = "obj"
+            if (
+                dep == "nsubj:pass"
+                and node.pos_ == "VERB"
+                and not any(c.dep_ == "aux:pass" for c in node.children)
+                and any(c.dep_ == "aux:tense" for c in node.children)
+            ):
+                # « Ottawa l'a donné à l'Ukraine »: with « avoir » and no passive auxiliary the verb is active.
+                dep = "nsubj"
             if dep in SUBJECTS and child.lower_ in self.g.dative_clitics and child.i < node.i:
                 # « que lui a vendus l'Allemagne »: before the verb, « lui »/« leur » is the dative clitic (« to
                 # it »), which the parser takes for a subject when the real subject follows the verb.
@@ -295,6 +304,7 @@ class ArgumentFinder:
             if marker and self._ruled_out(child):
                 out.append(Argument(child, "obl:arg", marker, contrasted=True))
         if node.pos_ in ("VERB", "AUX"):
+            out = self._without_appositions(out)
             out = self._read_relative_clause(node, out)
             out.extend(self._destined(node))
         if node.pos_ in ("VERB", "AUX") and not any(c.dep_ == "obj" for c in node.children):
@@ -477,6 +487,28 @@ class ArgumentFinder:
                     if a.marker in self.g.lifted_markers and a.marker not in self.g.agent_markers
                 )
         return out
+
+    def _without_appositions(self, arguments: list[Argument]) -> list[Argument]:
+        """« a vendu des obusiers K9, le fleuron de son industrie, à l'Australie »: a definite noun phrase after a
+        comma that follows an indefinite object describes it; the parser makes it a second object."""
+        objects = [a for a in arguments if a.rel == "obj"]
+        if len(objects) < 2:
+            return arguments
+        first = min(objects, key=lambda a: a.token.i)
+        doc = first.token.doc
+        dropped = {
+            a.token.i
+            for a in objects
+            if a.token.i > first.token.i
+            and a.token.left_edge.i > 0
+            and doc[a.token.left_edge.i - 1].text == ","
+            and self._definite_phrase(a.token)
+            and not self._definite_phrase(first.token)
+        }
+        inside = {t.i for i in dropped for t in doc[i].subtree}
+        return [
+            a for a in arguments if a.token.i not in dropped and not (a.token.i in inside and a.marker in ("", "de"))
+        ]
 
     def _shared_object(self, verb: Token) -> list[Argument]:
         """« La République tchèque a acheté puis livré à l'Ukraine des obus »: a verb without an object shares
@@ -678,10 +710,13 @@ class ArgumentFinder:
             doc[i].pos_ in ("DET", "NUM") or doc[i].lower_ in self.g.partitive_articles or doc[i].lower_ == "de"
         ):
             return None
+        first = i
         while i < sentence.end and (doc[i].pos_ in ("DET", "NUM", "ADJ") or doc[i].lower_ in self.g.partitive_articles):
             i += 1
         if i >= sentence.end or doc[i].pos_ not in ("NOUN", "PROPN"):
             return None
+        if self._definite(doc[first]) and not self._definite_phrase(last):
+            return None  # « des obusiers K9, le fleuron de son industrie, … »: an apposition, not the next item
         for token in doc[i + 1 : sentence.end]:
             # « En juin, le chancelier allemand avait promis … »: a noun phrase followed by its verb starts a clause.
             if token.pos_ in ("VERB", "AUX"):
@@ -689,6 +724,18 @@ class ArgumentFinder:
             if token.text in (",", ";", ".") or token.lower_ in self.g.list_conjunctions or token.pos_ == "ADP":
                 break
         return doc[i]
+
+    def _definite(self, word: Token) -> bool:
+        """Whether a word opening a noun phrase is a definite article or a demonstrative or possessive one."""
+        return word.pos_ == "DET" and (
+            "Def" in word.morph.get("Definite", [])
+            or "Dem" in word.morph.get("PronType", [])
+            or "Yes" in word.morph.get("Poss", [])
+        )
+
+    def _definite_phrase(self, noun: Token) -> bool:
+        """Whether a noun's phrase opens with a definite, demonstrative or possessive article."""
+        return any(c.dep_ == "det" and self._definite(c) for c in noun.children)
 
     def _coordinated_before(self, subject: Token) -> list[Token]:
         """The noun phrases coordinated before a subject, read from the words: « Le Danemark, la Norvège et les
@@ -702,7 +749,23 @@ class ArgumentFinder:
             while edge > sentence.start and doc[edge - 1].pos_ == "DET":
                 edge -= 1  # the subject's own article, if the parser left it out of its phrase
             separator = doc[edge - 1] if edge > sentence.start else None
-            if separator is None or separator.lower_ not in self.g.subject_separators:
+            if separator is None:
+                break
+            locution = next(
+                (
+                    words
+                    for words in self.g.subject_locutions
+                    if [t.lower_ for t in doc[max(edge - len(words), sentence.start) : edge]] == list(words)
+                ),
+                None,
+            )
+            if locution is not None:
+                edge -= len(locution) - 1  # « L'Allemagne, de même que les Pays-Bas, a envoyé … »
+                separator = doc[edge - 1]
+                if edge - 2 >= sentence.start and doc[edge - 2].text == ",":
+                    edge -= 1
+                    separator = doc[edge - 1]
+            elif separator.lower_ not in self.g.subject_separators:
                 break
             end = edge - 1
             start = end
@@ -715,8 +778,8 @@ class ArgumentFinder:
             before = doc[start - 1] if start > sentence.start else None
             if not heads or (before is not None and before.lower_ not in self.g.subject_separators | {"tant"}):
                 break
-            if separator.lower_ == "que" and (before is None or before.lower_ != "tant"):
-                break  # « que » coordinates only in « tant X que Y »
+            if locution is None and separator.lower_ == "que" and (before is None or before.lower_ != "tant"):
+                break  # « que » coordinates only in « tant X que Y » (or a locution: « de même que »)
             found.append(heads[0])
             edge = start - 1 if before is not None and before.lower_ == "tant" else start
         return found
