@@ -439,7 +439,15 @@ class Extractor:
         fills empty items. Read only when the role is empty: the parse is trusted first.
         """
         doc, sentence = trigger.doc, trigger.sent
-        stop = min((i for i in self._sentence_triggers if i > trigger.i), default=sentence.end)
+        # The next trigger ends the search, unless it is a participle used as an adjective (« des drones armés »).
+        stop = min(
+            (
+                i
+                for i in self._sentence_triggers
+                if i > trigger.i and not (doc[i].dep_ == "acl" and doc[i].morph.get("VerbForm", []) == ["Part"])
+            ),
+            default=sentence.end,
+        )
         if trigger.pos_ not in ("VERB", "AUX"):
             # A noun's phrases end at the next verb: « l'acquisition auprès de la Norvège de radars destinés … ».
             stop = min(
@@ -467,6 +475,9 @@ class Extractor:
                 if actors:
                     sides[role].extend(actors)
                     used.add(token.i)
+                    for conjunct in self.arguments.with_conjuncts(Argument(token, "lifted", marker))[1:]:
+                        sides[role].extend(self.resolve_actors(conjunct.token, mentions, side=role))
+                        used.add(conjunct.token.i)
                     break
         objects = any(
             set(slot.rels or ()) & {"obj", "nsubj", "nsubj:pass"} or set(slot.markers or ()) & {"de", "en"}
@@ -1344,6 +1355,15 @@ class Extractor:
                     ]
             if found:
                 return found
+        if depth < 2 and token.pos_ == "NOUN":
+            # « un paquet comprenant des CV90 et des obusiers Archer »: what a noun contains names the items.
+            contained = [
+                found
+                for arg in self.arguments.contents(token)
+                for found in self.resolve_items(arg.token, mentions, depth + 1)
+            ]
+            if contained:
+                return contained
         if depth < 2 and token.pos_ in ("NOUN", "PROPN"):
             # « un cargo chargé de munitions »: what a vehicle carries is what moves.
             for child in token.children:

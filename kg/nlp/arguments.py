@@ -230,6 +230,8 @@ class ArgumentFinder:
         """Dependents of `node` with their markers, through locutions and coordination."""
         out: list[Argument] = []
         for child, dep, marker in self.marked(node):
+            if dep == "nmod" and child.pos_ == "VERB" and child.morph.get("VerbForm", []) == ["Part"]:
+                dep = "acl"  # « le paquet destiné à Taïwan »: a participle on a noun, whatever the label
             if dep in self.g.clause_deps:
                 # A clause is an argument only as a whole (its head), never searched inside,
                 # except the phrases a participle modifying a nominal trigger carries
@@ -237,7 +239,7 @@ class ArgumentFinder:
                 out.append(Argument(child, dep, marker))
                 participle = child.morph.get("VerbForm", []) == ["Part"] or child.pos_ in ("PROPN", "NOUN")
                 if dep == "acl" and node.pos_ == "NOUN" and participle:
-                    out.extend(a for a in self._lifted(child) if a.marker in self.g.lifted_markers)
+                    out.extend(a for a in self._lifted(child, participle=True) if a.marker in self.g.lifted_markers)
                 continue
             if dep == "det" and "Yes" in child.morph.get("Poss", []):
                 out.append(Argument(child, "poss", ""))
@@ -547,7 +549,7 @@ class ArgumentFinder:
                         out.append(Argument(word, "lifted", self.marker(word)))
         return out
 
-    def _lifted(self, head: Token, depth: int = 0) -> list[Argument]:
+    def _lifted(self, head: Token, depth: int = 0, participle: bool = False) -> list[Argument]:
         """Prepositional phrases the parser hung inside an argument instead of on the predicate.
 
         « la livraison de missiles à l'Ukraine »: « à l'Ukraine » often depends on
@@ -556,7 +558,7 @@ class ArgumentFinder:
         rules decide which lifted markers a role accepts.
         """
         out: list[Argument] = []
-        if depth > 4 or head.pos_ not in NOMINAL and not (depth == 0 and head.dep_ == "acl"):
+        if depth > 4 or head.pos_ not in NOMINAL and not (depth == 0 and (head.dep_ == "acl" or participle)):
             return out
         name = self._name_after(head) if head.pos_ == "NOUN" else None
         if name is not None:
@@ -1157,7 +1159,12 @@ class ArgumentFinder:
                 and self.antecedent(word) == noun
             ):
                 clauses.append(verb)
-        found = [Argument(a.token, "content", "") for clause in clauses for a in self.direct(clause) if a.rel == "obj"]
+        found = [
+            Argument(a.token, "content", "")
+            for clause in clauses
+            for a in self.direct(clause)
+            if a.rel == "obj" or (a.rel.startswith("obl") and a.marker == "de" and self._partitive(a.token))
+        ]
         return found + self._included_after(noun)
 
     def _included_after(self, noun: Token) -> list[Argument]:
