@@ -1244,6 +1244,10 @@ class Extractor:
         « turcs » taken for a verb. An origin on a detached word of the name describes the items, and so does
         a nationality adjective right after the words that is no other noun's."""
         for word in words:
+            mention = mentions.get(word.i)
+            if word.i != head.i and mention is not None and mention.kind == "demonym":
+                # « des avions d'attaque brésiliens Super Tucano »: a nationality inside the name's words.
+                return self._mention_actors(mention, words.doc)
             if word.i != head.i and not words.start <= word.head.i < words.end:
                 mention = mentions.get(word.i)
                 if mention is not None and mention.kind == "demonym":

@@ -1065,7 +1065,16 @@ class ArgumentFinder:
                 and trigger.morph.get("VerbForm", []) == ["Part"]
                 and not any(a.rel in SUBJECTS for a in args)
             ):
-                args.extend(self._with_conjuncts(Argument(trigger.head, "nsubj:pass", "")))
+                described = trigger.head
+                while (
+                    described.dep_ == "nmod"
+                    and described.lemma_.lower() in self.g.origin_nouns
+                    and described.head.pos_ in NOMINAL
+                ):
+                    # « des drones de fabrication iranienne tirés par l'armée russe »: the participle the parser
+                    # hung on the origin phrase describes the noun it qualifies.
+                    described = described.head
+                args.extend(self._with_conjuncts(Argument(described, "nsubj:pass", "")))
                 # « la Pologne dispose de MiG hérités de la RDA »: the holder of the noun.
                 args.extend(self.governor_arguments(trigger.head))
             if trigger.dep_ == "xcomp" and trigger.head.lemma_ in self.g.control_verbs:
