@@ -1347,7 +1347,11 @@ class Extractor:
             found: list[FoundItem] = []
             for child in token.children:
                 if child.dep_ in ("nmod", "obl:arg", "obl:mod") and "de" in self.arguments.case_words(child):
-                    found.extend(self.resolve_items(child, mentions, depth + 1))
+                    found.extend(
+                        f
+                        for f in self.resolve_items(child, mentions, depth + 1)
+                        if all(f.token.i != other.token.i for other in found)  # « drones d'attaque »: one item
+                    )
             if not found and token.dep_ in ("obj", "nsubj:pass", "nsubj"):
                 # « Berlin en a livré une cinquantaine »: a bare quantity counts what the verb's « en » stands for.
                 clitic = next((c for c in token.head.children if c.lower_ == "en" and c.pos_ == "PRON"), None)

@@ -325,7 +325,9 @@ class ArgumentFinder:
                     and not self.is_clause(child)
                     and not self.marker(child)
                 ):
-                    out.extend(self._with_conjuncts(Argument(child, "obj", "")))
+                    for arg in self._with_conjuncts(Argument(child, "obj", "")):
+                        out.append(arg)
+                        out.extend(self._lifted(arg.token))
         return out
 
     def _quantified(self, adverb: Token) -> list[Argument]:
@@ -683,10 +685,12 @@ class ArgumentFinder:
         noun: the next item. Nothing when a verb or any other word comes first."""
         doc, sentence = last.doc, last.sent
         i = last.i + 1
-        while i < sentence.end and i - last.i <= 8:
+        while i < sentence.end and i - last.i <= 10:
             token = doc[i]
             if token.pos_ in ("ADJ", "PROPN", "NUM", "X") or token.text in ("-", "(", ")"):
                 i += 1
+            elif token.pos_ == "VERB" and token.morph.get("VerbForm", []) == ["Part"]:
+                i += 1  # « des drones d'attaque appelés Shahed, mais également … »
             elif (
                 token.lower_ in self.g.partitive_articles
                 and i + 1 < sentence.end
@@ -708,6 +712,10 @@ class ArgumentFinder:
         i += 1
         if i < sentence.end and doc[i].lower_ in self.g.list_conjunctions:
             i += 1  # « , et des drones »
+        for locution in self.g.coordinating_locutions:
+            if tuple(t.lower_ for t in doc[i : i + len(locution)]) == locution:
+                i += len(locution)  # « , mais également des munitions »
+                break
         if i >= sentence.end or not (
             doc[i].pos_ in ("DET", "NUM") or doc[i].lower_ in self.g.partitive_articles or doc[i].lower_ == "de"
         ):
@@ -1174,6 +1182,9 @@ class ArgumentFinder:
             for a in self.direct(clause)
             if a.rel == "obj" or (a.rel.startswith("obl") and a.marker == "de" and self._partitive(a.token))
         ]
+        if noun.dep_.startswith("obl") and self.marker(noun) == "dans" and head.lemma_ in self.g.content_verbs:
+            # « des armes antichars seront incluses dans le programme d'aide »: the passive's subject is content.
+            found.extend(Argument(a.token, "content", "") for a in self.direct(head) if a.rel in SUBJECTS)
         return found + self._included_after(noun)
 
     def _included_after(self, noun: Token) -> list[Argument]:

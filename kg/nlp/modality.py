@@ -27,8 +27,10 @@ def _governors(trigger: Token) -> list[Token]:
     """
     chain = [trigger]
     token = trigger
+    content_verbs = set(load_data("grammar")["content_verbs"])
     while token.head.i != token.i and len(chain) < 12:
-        if token.pos_ == "NOUN" and token.dep_ == "obl:mod":
+        if token.pos_ == "NOUN" and token.dep_ == "obl:mod" and token.head.lemma_ not in content_verbs:
+            # « des armes seront incluses dans le programme d'aide »: the program is no adjunct of « inclure ».
             break
         if (
             token.pos_ == "VERB"
