@@ -58,6 +58,35 @@ class FoundItem:
     words: range = range(0)
 
 
+def _distinct_items(found: Iterable[FoundItem]) -> list[FoundItem]:
+    """`found` without the items read twice from the words of one name (« lance », « roquettes »)."""
+    seen: set[tuple[str | None, int]] = set()
+    out = []
+    for f in found:
+        key = (f.item.iri, f.words.start if f.words else f.token.i)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _statement_depth(trigger: Token) -> int:
+    """How deep `trigger` states its transfer, for `merge_statements`: twice its depth in the tree, a link
+    between coordinated verbs counting for nothing, and less one for a verb coordinated after another.
+
+    « Les Pays-Bas ont promis puis livré des F-16 »: the later of the verbs says where the one transfer
+    stands (delivered), and it is as much the clause's verb as the first.
+    """
+    depth = 0
+    token = trigger
+    while token.head.i != token.i:
+        if not (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.head.pos_ in ("VERB", "AUX")):
+            depth += 1
+        token = token.head
+    coordinated = trigger.dep_ == "conj" and trigger.pos_ in ("VERB", "AUX") and trigger.head.pos_ in ("VERB", "AUX")
+    return 2 * depth - (1 if coordinated else 0)
+
+
 class Extractor:
     """Applies the rules to sentences. Build once (matchers, lexicons), call many times."""
 
@@ -214,6 +243,11 @@ class Extractor:
         passive = "Pass" in trigger.morph.get("Voice", []) or any(c.dep_ == "aux:pass" for c in trigger.children)
         if trigger.dep_ == "acl" and trigger.morph.get("VerbForm", []) == ["Part"]:
             passive = not any(c.dep_ in ("nsubj", "aux:tense") for c in trigger.children)
+            relative = self.arguments.relative_clause(trigger)
+            if passive and relative is not None and relative[3] is not None:
+                # « les sous-marins que la Chine construit pour la Thaïlande »: a present the tagger read as a
+                # participle, in a relative clause with its own subject.
+                passive = False
         return passive == (rule.voice == "passive")
 
     # -- one sentence -----------------------------------------------------
@@ -253,7 +287,7 @@ class Extractor:
             if asker is not None
         }
         return merge_statements(
-            (e, len(list(doc[i].ancestors)))
+            (e, _statement_depth(doc[i]))
             for i, e in events
             if not (self.rules[e.rule].relation == "request" and i in absorbed)
         )
@@ -439,12 +473,19 @@ class Extractor:
         fills empty items. Read only when the role is empty: the parse is trusted first.
         """
         doc, sentence = trigger.doc, trigger.sent
-        # The next trigger ends the search, unless it is a participle used as an adjective (« des drones armés »).
+        # The next trigger ends the search, unless it is a participle used as an adjective (« des drones armés ») or
+        # a noun inside an adjunct (« dans le cadre d'un programme conjoint »).
         stop = min(
             (
                 i
                 for i in self._sentence_triggers
-                if i > trigger.i and not (doc[i].dep_ == "acl" and doc[i].morph.get("VerbForm", []) == ["Part"])
+                if i > trigger.i
+                and not (doc[i].dep_ == "acl" and doc[i].morph.get("VerbForm", []) == ["Part"])
+                and not (
+                    doc[i].pos_ == "NOUN"
+                    and self.arguments.marker(doc[i])
+                    and self.arguments.full_marker(doc[i]) not in self.grammar.stray_markers
+                )
             ),
             default=sentence.end,
         )
@@ -488,7 +529,18 @@ class Extractor:
                 mention = mentions.get(token.i)
                 if mention is None or mention.kind != "item" or token.i in used:
                     continue
-                if token.dep_ not in ("obj", "nmod", "obl", "obl:arg", "obl:mod", "nsubj", "appos", "conj", "dep"):
+                if token.dep_ not in (
+                    "obj",
+                    "nmod",
+                    "obl",
+                    "obl:arg",
+                    "obl:mod",
+                    "nsubj",
+                    "appos",
+                    "conj",
+                    "dep",
+                    "advmod",
+                ):
                     continue
                 if self._marker_by_words(token) not in ("", "de", "des", "du", "d'"):
                     continue
@@ -668,8 +720,8 @@ class Extractor:
                         modality="planned",
                     )
                 )
-        if relation == "produce" and suppliers and recipients:
-            # Producing for someone is supplying them.
+        if relation == "produce" and suppliers and recipients and self._commissioned(doc[nodes["trigger"]]):
+            # Production ordered or paid for someone is to be supplied to them by whoever ordered it.
             named = tuple(a for a in suppliers if a.qid and a not in recipients)
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
@@ -765,6 +817,20 @@ class Extractor:
             and any(t.lower_ in currencies or t.lemma_.lower() in currencies for t in child.subtree)
             for child in trigger.children
         )
+
+    def _commissioned(self, trigger: Token) -> bool:
+        """Whether production at `trigger` is ordered or paid for (« un contrat … pour produire des obus »,
+        « financer la production de drones »): a commission word governs it, or is the object of a verb that does."""
+        token = trigger
+        for _ in range(3):
+            if token.head.i == token.i:
+                return False
+            token = token.head
+            if token.lemma_ in self.grammar.commission_words or any(
+                c.dep_ == "obj" and c.lemma_ in self.grammar.commission_words for c in token.children
+            ):
+                return True
+        return False
 
     def _asked_for(self, trigger: Token, acquiring: bool) -> Token | None:
         """The verb that makes the transfer at `trigger` a request, if any: a request verb governing it (« Kiev
@@ -1274,6 +1340,23 @@ class Extractor:
                 found.extend(self._mention_actors(mentions.get(grand.i), token.doc))
         return tuple(found)
 
+    def _elliptic_items(
+        self, mention: Mention, doc: Doc, mentions: dict[int, Mention], origin: tuple[Actor, ...]
+    ) -> list[FoundItem]:
+        """The kinds coordinated after an item's name by their adjectives alone (« des missiles antichars et
+        sol-air »), which share its noun, its origin and nothing of its count."""
+        found = []
+        i = mention.end
+        while i + 1 < len(doc) and doc[i].lower_ in (",", "et", "ou"):
+            shared = mentions.get(i + 1)
+            if shared is None or not shared.elliptic or shared.start != i + 1:
+                break
+            words = doc[shared.start : shared.end]
+            item = self._item(shared.iris[0], words.text, None, None)
+            found.append(FoundItem(item, words.root, origin, range(shared.start, shared.end)))
+            i = shared.end
+        return found
+
     def resolve_items(self, token: Token, mentions: dict[int, Mention], depth: int = 0) -> list[FoundItem]:
         """The items a role filler names, looking through « des millions de » and naming appositions."""
         doc = token.doc
@@ -1285,12 +1368,12 @@ class Extractor:
             entry = self.vocabulary.items[iri]
             if depth < 2 and (entry.generic or entry.category == "equipment"):
                 # « une aide militaire comprenant des chars et des obus »: what it contains names it better.
-                contained = [
+                contained = _distinct_items(
                     found
                     for word in doc[mention.start : mention.end]
                     for arg in self.arguments.contents(word)
                     for found in self.resolve_items(arg.token, mentions, depth + 1)
-                ]
+                )
                 if contained:
                     return contained
             best_iri, best_text = iri, doc[mention.start : mention.end].text
@@ -1329,7 +1412,10 @@ class Extractor:
             words = doc[mention.start : words_end]
             origin = self._origin(head, mentions) or self._detached_origin(head, words, mentions)
             item = self._item(best_iri, best_text, quantity, quantity_text)
-            return [FoundItem(item, head, origin, range(words.start, words.end))]
+            return [
+                FoundItem(item, head, origin, range(words.start, words.end)),
+                *self._elliptic_items(mention, doc, mentions, origin),
+            ]
         if depth < 2 and token.pos_ == "PRON" and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
             # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
             for i in range(token.i - 1, token.sent.start - 1, -1):
@@ -1365,11 +1451,11 @@ class Extractor:
                 return found
         if depth < 2 and token.pos_ == "NOUN":
             # « un paquet comprenant des CV90 et des obusiers Archer »: what a noun contains names the items.
-            contained = [
+            contained = _distinct_items(
                 found
                 for arg in self.arguments.contents(token)
                 for found in self.resolve_items(arg.token, mentions, depth + 1)
-            ]
+            )
             if contained:
                 return contained
         if depth < 2 and token.pos_ in ("NOUN", "PROPN"):

@@ -138,6 +138,8 @@ class Grammar:
         self.capability_words = set(data["capability_words"])
         self.acquisition_request_governors = set(data["acquisition_request_governors"])
         self.purpose_request_governors = set(data["purpose_request_governors"])
+        self.commission_words = set(data["commission_words"])
+        self.membership_verbs = set(data["membership_verbs"])
         self.asked_markers = {self.normalise_marker(m) for m in data["asked_markers"]}
         self.list_openers = set(data["list_openers"])
         self.relative_markers: dict[str, str] = data["relative_markers"]
@@ -249,8 +251,14 @@ class ArgumentFinder:
                 if quantified:
                     out.extend(quantified)
                     continue
-            if dep == "obl:arg" and not marker and any(c.dep_ == "case" and c.pos_ == "DET" for c in child.children):
-                # « avoir livré des canons »: an article the parser took for a preposition; the phrase is the object.
+            if (
+                dep == "obl:arg"
+                and not marker
+                and child.pos_ in ("NOUN", "PROPN")
+                and any(c.dep_ in ("case", "det") and c.pos_ == "DET" for c in child.children)
+            ):
+                # « avoir livré des canons », « pourrait vendre des obusiers »: a complement without a preposition,
+                # often behind an article the parser took for one; the phrase is the object.
                 dep = "obj"
             if (
                 dep == "advmod"
@@ -670,7 +678,11 @@ class ArgumentFinder:
                     or (arg.marker == "de" and self._partitive(last))
                     or arg.marker in self.g.item_list_markers
                 )
-                if following is None and listing and last.pos_ == "NOUN":
+                # « des chasseurs »: a noun the tagger took for a name keeps its article.
+                common = last.pos_ == "NOUN" or any(
+                    c.dep_ == "det" and c.lower_ in self.g.indefinite_articles for c in last.children
+                )
+                if following is None and listing and common:
                     following = self._listed_after(last)
                 if following is not None and all(a.token.i != following.i for a in found):
                     found.append(Argument(following, arg.rel, arg.marker))
@@ -689,6 +701,8 @@ class ArgumentFinder:
             token = doc[i]
             if token.pos_ in ("ADJ", "PROPN", "NUM", "X") or token.text in ("-", "(", ")"):
                 i += 1
+            elif token.dep_ == "amod" and token.head.i == i - 1:
+                i += 1  # « des missiles antinavires », the adjective read as a noun
             elif token.pos_ == "VERB" and token.morph.get("VerbForm", []) == ["Part"]:
                 i += 1  # « des drones d'attaque appelés Shahed, mais également … »
             elif (
@@ -1185,7 +1199,30 @@ class ArgumentFinder:
         if noun.dep_.startswith("obl") and self.marker(noun) == "dans" and head.lemma_ in self.g.content_verbs:
             # « des armes antichars seront incluses dans le programme d'aide »: the passive's subject is content.
             found.extend(Argument(a.token, "content", "") for a in self.direct(head) if a.rel in SUBJECTS)
-        return found + self._included_after(noun)
+        return found + self._members_after(noun) + self._included_after(noun)
+
+    def _members_after(self, noun: Token) -> list[Argument]:
+        """« Parmi les équipements cédés à la Moldavie figurent des radars et des drones »: what the membership
+        verb after a « parmi » phrase places among its noun. Read from the words: the parser often makes the
+        noun the verb's subject, or the verb a parataxis of a relative clause's."""
+        if self.marker(noun) != "parmi":
+            return []
+        sentence = noun.sent
+        verb = next(
+            (
+                t
+                for t in noun.doc[noun.i + 1 : sentence.end]
+                if t.pos_ == "VERB" and t.lemma_.lower() in self.g.membership_verbs
+            ),
+            None,
+        )
+        if verb is None:
+            return []
+        return [
+            Argument(a.token, "content", "")
+            for a in self.direct(verb)
+            if a.token.i > verb.i and a.rel in ("obj", "nsubj", "nsubj:pass", "obl:arg") and a.token.pos_ in NOMINAL
+        ]
 
     def _included_after(self, noun: Token) -> list[Argument]:
         """« un paquet d'armes pour l'Ukraine, y compris des systèmes de défense aérienne »: what a locution of

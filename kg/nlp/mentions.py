@@ -28,6 +28,8 @@ class Mention:
     end: int
     iris: tuple[str, ...]
     how: str = ""  # for actors: prefLabel, altLabel, metonym, leader, epithet
+    # An item named by adjectives alone, sharing the noun of the item before it (« antichars et sol-air »).
+    elliptic: bool = False
 
 
 class MentionFinder:
@@ -69,12 +71,43 @@ class MentionFinder:
             mention = Mention(kind=kind, start=span.start, end=span.end, iris=(iri,), how=how)
             for i in range(span.start, span.end):
                 by_token[i] = mention
+        for mention in {id(m): m for m in by_token.values()}.values():
+            for shared in self._elliptic_kinds(doc, mention, by_token):
+                for i in range(shared.start, shared.end):
+                    by_token[i] = shared
         for token in doc:
             if token.i not in by_token:
                 compound = self._compound_demonym(token)
                 if compound:
                     by_token[token.i] = Mention("demonym", token.i, token.i + 1, compound)
         return by_token
+
+    def _elliptic_kinds(self, doc: Doc, mention: Mention, by_token: dict[int, Mention]) -> list[Mention]:
+        """« des missiles antichars et sol-air »: the kinds an item's noun shares with the adjectives coordinated
+        after its name, each a mention of its own on the adjective when the noun with it is an alias
+        (« missiles sol-air »)."""
+        if mention.kind != "item" or mention.end - mention.start < 2:
+            return []
+        noun = doc[mention.start : mention.end - 1].text.lower()
+        found: list[Mention] = []
+        i = mention.end
+        while i + 1 < len(doc) and doc[i].lower_ in (",", "et", "ou"):
+            # The longest run of words (« sol-air » is three tokens) that makes an alias with the noun.
+            end = next(
+                (
+                    j
+                    for j in range(min(i + 5, len(doc)), i + 1, -1)
+                    if not any(k in by_token for k in range(i + 1, j))
+                    and f"{noun} {doc[i + 1 : j].text.lower()}" in self.vocabulary.item_aliases
+                ),
+                None,
+            )
+            if end is None or doc[i + 1].pos_ in ("DET", "ADP"):
+                break
+            iri = self.vocabulary.item_aliases[f"{noun} {doc[i + 1 : end].text.lower()}"]
+            found.append(Mention(kind="item", start=i + 1, end=end, iris=(iri,), elliptic=True))
+            i = end
+        return found
 
     def _compound_demonym(self, token: Token) -> tuple[str, ...] | None:
         """« franco-italien » → France and Italy, from combining forms and demonyms."""

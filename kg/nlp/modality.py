@@ -8,6 +8,7 @@ governing verbs or nouns; the first modality in the file's precedence wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from spacy.tokens import Span, Token
 
@@ -184,6 +185,16 @@ class ModalityClassifier:
                 return True
         return False
 
+    def _denied_by_homograph(self, trigger: Token) -> bool:
+        """« Téhéran dément avoir livré des missiles »: a denying verb the tagger read as the adjective or adverb
+        it is spelt like (« dément »), hung on the trigger it governs."""
+        forms = {form for verb in self._set("negated", "denying_relatives") for form in _present_forms(verb)}
+        return any(
+            c.i < trigger.i and c.pos_ in ("ADV", "ADJ") and c.lower_ in forms
+            for c in trigger.children
+            if c.dep_ in ("advmod", "amod", "dep")
+        )
+
     def classify(self, trigger: Token, items: Iterable[Token], sentence: Span) -> str:
         """The modality of the event fired at `trigger` about `items` in `sentence`."""
         found: set[str] = set()
@@ -195,9 +206,14 @@ class ModalityClassifier:
             and not any(c.dep_ == "aux:pass" for c in trigger.children)
         )
         reporting = self._set("reported", "governors")
+        # « ont promis puis livré des F-16 »: the verb a conjunct hangs on is its coordinate, not its governor; its
+        # auxiliaries and negation are shared, its meaning is not.
+        coordinates = {
+            above.i for below, above in pairwise(chain) if below.dep_ == "conj" and above.pos_ in ("VERB", "AUX")
+        }
         for position, token in enumerate(chain):
             lemma = token.lemma_.lower()
-            governing = position > 0
+            governing = position > 0 and token.i not in coordinates
             negated_here = self._negated(token)
             if governing and lemma in self._set("negated", "governors"):
                 found.add(self.cues["negated"].get("double_negation", "hypothetical") if negated_here else "negated")
@@ -208,10 +224,17 @@ class ModalityClassifier:
                 # The hearsay conditional is on the act itself (« aurait livré », « livrerait »); a simple
                 # conditional on a verb above it states a hypothesis (« une livraison … constituerait une escalade »).
                 simple = not any(c.dep_ == "aux:tense" for c in token.children)
-                hypothesis = lemma in self._set("hypothetical", "governors") or (
+                if governing and simple and lemma in self._set("planned", "conditional_governors"):
+                    found.add("planned")  # « devraient être livrés »: expected, to come
+                elif lemma in self._set("hypothetical", "governors") or (
                     governing and simple and lemma not in reporting
-                )
-                found.add("hypothetical" if hypothesis else "reported")
+                ):
+                    found.add("hypothetical")
+                elif not governing and simple and any(t.lemma_.lower() in reporting for t in chain[1:]):
+                    # « a confirmé que son pays livrerait des avions »: the future of a past statement.
+                    found.add("planned")
+                else:
+                    found.add("reported")
             if self._future(token):
                 found.add("planned")
             # Adjectives govern too: « la Pologne est prête à livrer ».
@@ -239,7 +262,7 @@ class ModalityClassifier:
                                 found.add(modality)
             if token.morph.get("VerbForm", []) == ["Inf"] and self._after_locution(token, "negated"):
                 found.add("negated")
-            if not governing and lemma in self._set("planned", "triggers"):
+            if position == 0 and lemma in self._set("planned", "triggers"):
                 found.add("planned")
             if any(c.dep_ in INCISE_DEPS and c.lemma_.lower() in reporting and c.i > trigger.i for c in token.children):
                 # An incise after the fact: « …, a déclaré le ministre », « …, indique la RTBF ».
@@ -269,7 +292,7 @@ class ModalityClassifier:
             c.dep_ == "nsubj" and c.lemma_.lower() in self._set("hypothetical", "nouns") for c in trigger.head.children
         ):
             found.add("hypothetical")  # « des négociations sont en cours pour la vente de sous-marins »
-        if self._denied_after(trigger, sentence):
+        if self._denied_after(trigger, sentence) or self._denied_by_homograph(trigger):
             found.add("negated")
         prepositions = {p.replace("’", "'") for p in self._set("reported", "prepositions")}
         if any(is_source_preposition(t, prepositions) for t in sentence):
