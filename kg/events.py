@@ -506,7 +506,8 @@ class Extractor:
                 for m in slot.markers
             } & self.grammar.stray_markers
             for token in window:
-                marker = self.arguments.full_marker(token)
+                # « à 64 pays »: the parser may hang the preposition on the number.
+                marker = self.arguments.full_marker(token) or self._marker_by_words(token)
                 if token.pos_ not in ("PROPN", "NOUN") or marker not in markers:
                     continue
                 verb_head = token.head.pos_ in ("VERB", "AUX") and token.head.i not in mentions
@@ -971,22 +972,40 @@ class Extractor:
                 if preferred is not None:
                     return (preferred,)
             return (candidates[0],) if candidates else ()
-        if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
-            for child in token.children:
-                if child.dep_ == "nmod" and "de" in self.arguments.case_words(child):
-                    found = self.resolve_actors(child, mentions, depth + 1)
-                    if found:
-                        return found
         is_party = token.pos_ == "NOUN" and (
             token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
         )
+        members = self._members(token, mentions) if is_party or token.lemma_ in self.grammar.collective_nouns else ()
+        if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
+            for child in token.children:
+                if (
+                    child.dep_ == "nmod"
+                    and "de" in self.arguments.case_words(child)
+                    and not self._narrowed(child, mentions)
+                ):
+                    found = self.resolve_actors(child, mentions, depth + 1)
+                    if found:
+                        # « plusieurs membres de l'OTAN, notamment la Turquie »: the alliance, and the named one.
+                        return _unique((*found, *members))
         if is_party:
             listed = self._listed_members(token, mentions)
             if listed:
                 return listed
-            members = self._members(token, mentions)
             if members:
                 return (self._unnamed(token), *members)
+            named = self._name_after_noun(token, mentions) or any(
+                getattr(mentions.get(c.i), "kind", None) == "actor" for c in token.children
+            )
+            if "Sing" in token.morph.get("Number", []) and not named:
+                # « à sa voisine russe », « son allié iranien »: one party, named by its nationality (but « le
+                # groupe français Nexter » is Nexter).
+                # (The parser may make the noun the adjective's modifier: « sa voisine russe ».)
+                inverted = (token.head,) if token.dep_ == "amod" and token.head.i > token.i else ()
+                for child in (*(c for c in token.children if c.dep_ == "amod"), *inverted):
+                    if child.pos_ == "ADJ":
+                        found = self._mention_actors(mentions.get(child.i), doc)
+                        if len(found) == 1:
+                            return found
         if self._is_agent_noun(token):
             named = self._name_after_noun(token, mentions)
             if named:
@@ -1202,8 +1221,13 @@ class Extractor:
         the words (the parser hangs the list anywhere); the list is the group, so the members replace it."""
         doc, sentence = group.doc, group.sent
         i = group.i + 1
-        while i < sentence.end and doc[i].pos_ in ("ADJ", "NUM") and doc[i].head.i == group.i:
-            i += 1
+        while i < sentence.end:
+            if doc[i].pos_ in ("ADJ", "NUM") and doc[i].head.i == group.i:
+                i += 1
+            elif doc[i].pos_ == "ADP" and i + 1 < sentence.end and self._time_phrase(doc[i + 1]):
+                i += 2  # « vers trois pays en 2023 : … »
+            else:
+                break
         if i >= sentence.end or doc[i].text not in self.grammar.list_openers:
             return ()
         closer = doc[i].text if doc[i].text in ("—", "–", "(") else None
@@ -1229,8 +1253,58 @@ class Extractor:
                 found.extend(self._mention_actors(mention, doc))
         return _unique(found) if len(found) >= 2 else ()
 
+    def _narrowed(self, place: Token, mentions: dict[int, Mention]) -> bool:
+        """Whether a named place is narrowed by an adjective outside its name: « des pays d'Europe centrale » are
+        not Europe's."""
+        mention = mentions.get(place.i)
+        if mention is None:
+            return False
+        return any(c.dep_ == "amod" and not mention.start <= c.i < mention.end for c in place.children)
+
+    def _time_phrase(self, word: Token) -> bool:
+        """Whether `word` is a year or a noun of time (« en 2023 », « en mars »)."""
+        return (word.like_num and len(word.text) == 4) or word.lemma_.lower() in self.grammar.time_nouns
+
     def _members(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
-        """Named members of a group noun: « 18 pays, dont la France et l'Allemagne »."""
+        """Named members of a group noun: « 18 pays, dont la France et l'Allemagne », from the tree, else from
+        the words."""
+        return self._members_in_tree(group, mentions) or self._members_after(group, mentions)
+
+    def _members_after(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """« à 64 pays, dont l'Inde, le Qatar et l'Égypte »: the names after a member marker that follows the group
+        noun's own phrase (« quatre pays d'Europe centrale, notamment … »). The parser hangs them anywhere."""
+        doc, sentence = group.doc, group.sent
+        i = group.i + 1
+        # The group's own words: adjectives, numbers, a « de » complement.
+        while i < sentence.end and i - group.i <= 6 and doc[i].text != "," and doc[i].pos_ not in ("VERB", "AUX"):
+            if doc[i].lower_ in self.grammar.list_conjunctions:
+                return ()
+            i += 1
+        if i >= sentence.end or doc[i].text != ",":
+            return ()
+        i += 1
+        words = tuple(t.lower_ for t in doc[i : i + 3])
+        locution = next((m for m in self.arguments.g.member_locutions if words[: len(m)] == m), None)
+        if locution is None:
+            return ()
+        i += len(locution)
+        found: list[Actor] = []
+        while i < sentence.end:
+            while i < sentence.end and doc[i].pos_ == "DET":
+                i += 1
+            mention = mentions.get(i)
+            if mention is None or mention.kind != "actor" or mention.start != i:
+                break
+            found.extend(self._mention_actors(mention, doc))
+            i = mention.end
+            if i < sentence.end and (doc[i].text == "," or doc[i].lower_ in self.grammar.list_conjunctions):
+                i += 1
+                continue
+            break
+        return _unique(found)
+
+    def _members_in_tree(self, group: Token, mentions: dict[int, Mention]) -> tuple[Actor, ...]:
+        """Named members the parser hung on a group noun behind a member marker."""
         found: list[Actor] = []
         for child in group.children:
             if child.dep_ not in ("nmod", "appos", "acl:relcl", "acl", "obl:mod"):
@@ -1263,7 +1337,7 @@ class Extractor:
         noun = nouns.get(token.lower_) or nouns.get(token.lemma_.lower())
         if noun is None:
             return french
-        before = [c.text for c in token.children if c.dep_ == "nummod" and c.like_num]
+        before = [modifiers.get(c.lower_, c.text) for c in token.children if c.dep_ == "nummod" and c.like_num]
         before += [
             modifiers[c.lower_]
             for c in sorted(token.children, key=lambda t: t.i)

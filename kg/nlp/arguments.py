@@ -118,6 +118,7 @@ class Grammar:
         self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
         self.party_nouns = set(data["party_nouns"])
         self.member_markers = {m.split()[0] for m in data["member_markers"]}
+        self.member_locutions = sorted((tuple(m.split()) for m in data["member_markers"]), key=len, reverse=True)
         self.locutions = {self.normalise_marker(m) for m in data["locutions"]}
         self.goal_words = {self.normalise_marker(m) for m in data["goal_markers"]}
         self.clitic_words = {w.replace("’", "'") for w in data["clitic_words"]}
@@ -288,9 +289,14 @@ class ArgumentFinder:
             ):
                 # « Ottawa l'a donné à l'Ukraine »: with « avoir » and no passive auxiliary the verb is active.
                 dep = "nsubj"
-            if dep in SUBJECTS and child.lower_ in self.g.dative_clitics and child.i < node.i:
+            if (
+                (dep in SUBJECTS or dep == "obj")
+                and child.pos_ == "PRON"
+                and child.lower_ in self.g.dative_clitics
+                and child.i < node.i
+            ):
                 # « que lui a vendus l'Allemagne »: before the verb, « lui »/« leur » is the dative clitic (« to
-                # it »), which the parser takes for a subject when the real subject follows the verb.
+                # it »), which the parser takes for a subject when the real subject follows the verb, or for an object.
                 dep = "iobj"
             if (
                 dep == "obj"
