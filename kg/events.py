@@ -101,7 +101,11 @@ class Extractor:
                 if category not in known:
                     raise RuleError(f"{rule.source}: {rule.id}: '{category}' is not an item category")
         # « demander à X de livrer »: a transfer asked for is a request, not a transfer.
-        self._request_lemmas = trigger_lemmas([rule for rule in rules if rule.relation == "request"])
+        # Verbs that are requests by themselves (« demander »), not support verbs of a request noun (« avoir
+        # besoin »): only these make a transfer they govern a request.
+        self._request_lemmas = trigger_lemmas(
+            [rule for rule in rules if rule.relation == "request" and len(rule.pattern) == 1]
+        )
         # Rules whose match is an acquisition: a purchase, or a transfer whose subject receives (« obtenir »).
         self._acquiring = {
             rule.id
@@ -263,8 +267,12 @@ class Extractor:
             return []
         idiomatic = self.idioms.tokens(sentence.span)
         self._sentence_triggers = {nodes["trigger"] for _, nodes in matches}
-        # Specific rules (more pattern nodes) first, so « passer commande » beats « passer ».
-        ordered = sorted(matches, key=lambda m: (-len(m[1]), m[1]["trigger"], m[0]))
+        # Specific rules (more pattern nodes) first, so « passer commande » beats « passer »; request rules last, so
+        # that a transfer they govern states its own parties (« demander à l'Allemagne de livrer des chars à
+        # l'Ukraine » asks Germany for tanks for Ukraine) before the request verb could take its words.
+        ordered = sorted(
+            matches, key=lambda m: (-len(m[1]), self.rules[m[0]].relation == "request", m[1]["trigger"], m[0])
+        )
         for rule_id, nodes in ordered:
             if nodes["trigger"] in claimed or nodes["trigger"] in idiomatic:
                 continue
@@ -608,10 +616,16 @@ class Extractor:
                     a for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
                 )
                 recipients = tuple(a for a in recipients if a.key not in {s.key for s in asked}) or recipients
-            elif not {a.key for a in suppliers} - {a.key for a in recipients}:
-                # « Varsovie a appelé Washington à accélérer la livraison »: the one asked gives.
-                suppliers = asked or suppliers
-        if relation == "use" and not suppliers:
+            elif asked:
+                # « Varsovie a appelé Washington à accélérer la livraison »: the one asked gives, not the asker (whom
+                # a nominal transfer may have taken for its supplier).
+                askers = {
+                    a.key for arg in self.arguments.subject_of(asker) for a in self.resolve_actors(arg.token, mentions)
+                }
+                if not {a.key for a in suppliers} - {a.key for a in recipients} - askers:
+                    suppliers = asked
+        if relation in ("use", "request") and not suppliers:
+            # « des drones iraniens » used by Russia, « besoin de composants américains »: the stated origin.
             suppliers = origins
         recipient_keys = {a.key for a in recipients}
         suppliers = tuple(a for a in suppliers if a.key not in recipient_keys or relation == "produce")
@@ -621,6 +635,8 @@ class Extractor:
         if rule.implicit and not (suppliers and recipients):
             return [], set()  # an inferred transfer needs both its sides in the sentence
         modality = self.modality.classify(modality_anchor, [f.token for f in found_items], sentence.span)
+        if relation == "request" and modality == "reported" and self._asker_speaks(sentence, recipients, mentions):
+            modality = "asserted"
         source = self.attribution.source(modality_anchor, sentence.span)
         value = read_value(trigger)
         events: list[Event] = []
@@ -796,10 +812,21 @@ class Extractor:
         if any(c.dep_ in ("xcomp", "ccomp", "cop") for c in trigger.children):
             # « promettre de livrer » promises the act its clause states; « c'est un don » describes one.
             return False
+        # « fournir plus de détails »: what a quantity adverb counts is the object.
+        objects: list[Token] = []
         for child in trigger.children:
-            if child.dep_ not in roles or child.pos_ not in ("NOUN", "PROPN"):
+            if child.dep_ in roles and child.pos_ == "ADV" and child.lower_ in self.grammar.quantity_adverbs:
+                objects.extend(child.children)
+            elif child.dep_ in roles:
+                objects.append(child)
+        for child in objects:
+            if child.pos_ not in ("NOUN", "PROPN"):
                 continue
-            if trigger.pos_ == "NOUN" and self.arguments.marker(child) not in ("de", "en"):
+            if (
+                trigger.pos_ == "NOUN"
+                and child.head.i == trigger.i
+                and self.arguments.marker(child) not in ("de", "en")
+            ):
                 continue
             if _is_quantifier(child, self.grammar) and not any(c.dep_ == "nmod" for c in child.children):
                 continue
@@ -817,6 +844,16 @@ class Extractor:
             and child.lemma_ not in self.grammar.agreement_nouns
             and any(t.lower_ in currencies or t.lemma_.lower() in currencies for t in child.subtree)
             for child in trigger.children
+        )
+
+    def _asker_speaks(self, sentence: Sentence, askers: tuple[Actor, ...], mentions: dict[int, Mention]) -> bool:
+        """Whether the one reporting a request is the asker itself (« le ministre sud-coréen a indiqué que Séoul
+        avait besoin de composants »): its own word is the request, stated, not relayed (ANNOTATION_DECISIONS)."""
+        keys = {a.key for a in askers}
+        return bool(keys) and any(
+            a.key in keys
+            for word in self.attribution.speakers(sentence.span)
+            for a in self.resolve_actors(word, mentions, 3)
         )
 
     def _commissioned(self, trigger: Token) -> bool:

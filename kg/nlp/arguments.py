@@ -306,13 +306,18 @@ class ArgumentFinder:
                 # « a reçu des États-Unis des lance-roquettes »: a name takes no indefinite article, so « des » before
                 # a plural name is « de les »: the preposition, not the article.
                 marker = "de"
-            if dep == "obj" and marker == "de" and child.pos_ == "PROPN":
+            if dep == "obj" and marker == "de" and _is_name(child):
                 # « a reçu de la Turquie des drones »: a proper name takes no partitive article, so the parser's
                 # object « de la Turquie » is the preposition « de » and its complement.
                 dep = "obl:arg"
             for arg in self._with_conjuncts(Argument(child, dep, marker)):
                 out.append(arg)
-                out.extend(self._lifted(arg.token))
+                lifted = self._lifted(arg.token)
+                if dep == "nsubj" and node.pos_ in ("VERB", "AUX"):
+                    # « L'industrie d'armement emploie … »: a « de » complement of an active subject is the
+                    # subject's own, never the verb's object hung on it.
+                    lifted = [a for a in lifted if a.marker != "de"]
+                out.extend(lifted)
         for child in node.children:
             # « une livraison destinée à Wagner, et non au gouvernement russe »: the ruled-out phrase is
             # often coordinated with the predicate itself; its preposition says which role it denies.
@@ -705,8 +710,8 @@ class ArgumentFinder:
         i = last.i + 1
         while i < sentence.end and i - last.i <= 10:
             token = doc[i]
-            if token.pos_ in ("ADJ", "PROPN", "NUM", "X") or token.text in ("-", "(", ")"):
-                i += 1
+            if token.pos_ in ("ADJ", "PROPN", "NUM", "X") or token.text in ("-", "(", ")") or _is_name(token):
+                i += 1  # « des drones Mohajer-6 et … », the name tagged a noun
             elif token.dep_ == "amod" and token.head.i == i - 1:
                 i += 1  # « des missiles antinavires », the adjective read as a noun
             elif token.pos_ == "VERB" and token.morph.get("VerbForm", []) == ["Part"]:

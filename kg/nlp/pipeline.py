@@ -123,7 +123,73 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             return None
         return article
 
+    def finite(token: Token) -> bool:
+        return token.pos_ in ("VERB", "AUX") and bool(set(token.morph.get("Mood", [])) & {"Ind", "Cnd", "Sub"})
+
+    def adopt(verb: Token, old: Token, after: int) -> None:
+        """Hang on `verb` the phrases after position `after` that the parser hung on `old`: a phrase with a
+        preposition as an oblique, a bare noun phrase as the object; conjuncts and names stay on the phrase
+        before them."""
+        previous: Token | None = None
+        for child in sorted((c for c in old.children if c.i > after), key=lambda t: t.i):
+            if child.dep_ in ("conj", "flat:name", "flat") and previous is not None:
+                child.head = previous
+                continue
+            child.head = verb
+            if child.dep_ == "punct":
+                continue
+            if child.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+                child.dep_ = "obl:arg" if any(c.dep_ == "case" for c in child.children) else "obj"
+                previous = child
+
+    def reroot_nominal(sentence: Span) -> None:
+        """« L'Iran arme les Houthis en missiles »: a sentence the parser rooted on its subject, with the
+        conjugated verb after it as the subject's modifier. The verb becomes the root, the noun its subject, and
+        the phrases after the verb its complements."""
+        root = sentence.root
+        if root.pos_ not in ("NOUN", "PROPN") or any(c.dep_ == "cop" for c in root.children):
+            return  # « c'est la possibilité que … »: a predicate noun, not a subject
+        verb = next((c for c in root.children if c.i > root.i and finite(c) and c.dep_ != "acl:relcl"), None)
+        if verb is None or any(c.dep_ == "mark" or "Rel" in c.morph.get("PronType", []) for c in verb.children):
+            return  # a relative or a completive clause (« la possibilité que des entreprises fournissent »)
+        verb.head = verb
+        verb.dep_ = "ROOT"
+        root.head = verb
+        root.dep_ = "nsubj"
+        adopt(verb, root, verb.i)
+
+    def reroot_infinitive(sentence: Span) -> None:
+        """« Le Premier ministre presse les États-Unis d'envoyer des missiles »: the conjugated verb read as a
+        noun (« presse »), the infinitive it governs made the root. A word between the subject and the infinitive
+        whose infinitive the rules know, with no article before it, is the verb; the infinitive its complement."""
+        root = sentence.root
+        if root.pos_ != "VERB" or root.morph.get("VerbForm", []) != ["Inf"] or any(finite(t) for t in sentence):
+            return
+        subject = next((c for c in root.children if c.dep_ == "nsubj" and c.i < root.i), None)
+        if subject is None:
+            return
+        for word in sentence.doc[subject.i + 1 : root.i]:
+            lemma = infinitive(word.lower_)
+            if word.pos_ not in ("NOUN", "ADJ") or lemma is None or word.i - 1 < 0:
+                continue
+            if word.doc[word.i - 1].pos_ in ("DET", "ADP") or any(c.dep_ in nominal_marks for c in word.children):
+                continue
+            word.pos_ = "VERB"
+            word.lemma_ = lemma
+            word.head = word
+            word.dep_ = "ROOT"
+            subject.head = word
+            root.head = word
+            root.dep_ = "xcomp"
+            adopt(word, subject, word.i)
+            for child in [c for c in root.children if c.dep_ == "punct" and c.i == sentence.end - 1]:
+                child.head = word
+            return
+
     def repair(doc: Doc) -> Doc:
+        for sentence in doc.sents:
+            reroot_nominal(sentence)
+            reroot_infinitive(sentence)
         for token in doc:
             lower = token.lower_
             if token.pos_ == "VERB" and token.lemma_.lower() == lower:
