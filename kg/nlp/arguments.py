@@ -1116,11 +1116,22 @@ class ArgumentFinder:
             args.extend(self.governor_arguments(trigger))
             args.extend(self._agent_after_apposition(trigger))
             args.extend(self.contents(trigger))
+            args.extend(self._relative_complement(trigger))
             head = trigger.head
             if trigger.dep_ in ("obj", "xcomp") and head.lemma_ in self.g.attributive_verbs:
                 # « l'Iran est devenu le principal fournisseur »: the subject of « devenir » is its predicate's.
                 args.extend(Argument(a.token, "nsubj", "") for a in self.subject_of(head) if a.rel == "nsubj")
         return args
+
+    def _relative_complement(self, noun: Token) -> list[Argument]:
+        """« les missiles dont la Norvège a confirmé la cession », « les F-35 dont la Suisse a finalisé l'achat »:
+        the antecedent of a « dont » is the « de » complement of the object of the relative clause's verb."""
+        if noun.dep_ != "obj" or noun.head.pos_ not in ("VERB", "AUX"):
+            return []
+        found = self.relative_clause(noun.head)
+        if found is None or found[2] != "de" or any(self.marker(c) == "de" for c in noun.children):
+            return []
+        return self._with_conjuncts(Argument(found[0], "nmod", "de"))
 
     def source_and_goal(self, trigger: Token) -> list[Argument]:
         """« de X vers Y » after a trigger: X where the items come from (`source`), Y where they go (`goal`).

@@ -49,6 +49,10 @@ def _governors(trigger: Token) -> list[Token]:
             # « les chars livrés à l'Ukraine par l'Allemagne n'ont pas été utilisés »: a participle with
             # complements of its own states a fact of its own, outside the main verb's negation or tense.
             break
+        if token.dep_ == "acl:relcl" and any("Rel" in c.morph.get("PronType", []) for c in token.children):
+            # « La Lituanie, à qui la Norvège a cédé des systèmes, réclame des avions »: a relative clause states
+            # its own fact; the main verb's mood is not its.
+            break
         token = token.head
         chain.append(token)
     return chain
@@ -211,6 +215,7 @@ class ModalityClassifier:
         coordinates = {
             above.i for below, above in pairwise(chain) if below.dep_ == "conj" and above.pos_ in ("VERB", "AUX")
         }
+        done_below = False  # a verb already passed in the chain states a done act (« annonce avoir conclu l'achat »)
         for position, token in enumerate(chain):
             lemma = token.lemma_.lower()
             governing = position > 0 and token.i not in coordinates
@@ -241,7 +246,7 @@ class ModalityClassifier:
             if governing and token.pos_ in ("VERB", "AUX", "ADJ"):
                 if lemma in self._set("hypothetical", "governors"):
                     found.add("hypothetical")
-                if lemma in self._set("planned", "governors") and not perfect:
+                if lemma in self._set("planned", "governors") and not perfect and not done_below:
                     found.add("planned")
                 if lemma in self._set("reported", "governors"):
                     found.add("reported")
@@ -271,6 +276,8 @@ class ModalityClassifier:
                 found.add("hypothetical")
             if any(c.lower_ in self._set("hypothetical", "adverbs") for c in token.children if c.dep_ == "advmod"):
                 found.add("hypothetical")
+            if governing and token.pos_ == "VERB" and any(c.dep_ == "aux:tense" for c in token.children):
+                done_below = True
         if any(aim_noun(token, self.aim_nouns) is not None for token in chain):
             # « l'objectif est de livrer des obus »
             found.add("planned")
