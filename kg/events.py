@@ -931,7 +931,14 @@ class Extractor:
             root = doc[mention.start : mention.end].root
             if mention.kind == "item":
                 named = not self.vocabulary.items[mention.iris[0]].generic
-                self.coreference.remember_item(self._item(mention.iris[0], root.text, None, None), root, named)
+                nested = False
+                word = root
+                while word.dep_ == "nmod" and word.head.pos_ in ("NOUN", "PROPN") and not nested:
+                    word = word.head
+                    outer = mentions.get(word.i)
+                    nested = outer is not None and outer.kind == "item" and outer is not mention
+                item = self._item(mention.iris[0], root.text, None, None)
+                self.coreference.remember_item(item, root, named, nested)
                 continue
             if mention.kind == "demonym" and root.dep_ == "amod" and self._is_agent_noun(root.head):
                 # « le Premier ministre suédois … son pays »: an agent noun with a nationality names its country.
@@ -1527,13 +1534,23 @@ class Extractor:
                 FoundItem(item, head, origin, range(words.start, words.end)),
                 *self._elliptic_items(mention, doc, mentions, origin),
             ]
-        if depth < 2 and token.pos_ == "PRON" and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
+        if token.pos_ == "NOUN" and token.lemma_.lower() in self.grammar.item_anaphors:
+            # « les premiers exemplaires sont arrivés »: instances of the item named last.
+            last = self.coreference.last_item(token)
+            if last is None:
+                return []
+            quantity, quantity_text = read_quantity(token, None)
+            return [
+                FoundItem(replace(last, text=token.text, quantity=quantity, quantity_text=quantity_text), token, ())
+            ]
+        clitic = token.pos_ == "PRON" or (token.pos_ == "DET" and token.head.pos_ in ("VERB", "AUX"))
+        if depth < 2 and clitic and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
             # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
             for i in range(token.i - 1, token.sent.start - 1, -1):
                 previous = mentions.get(i)
                 if previous is not None and previous.kind == "item":
                     return self.resolve_items(token.doc[previous.start : previous.end].root, mentions, depth + 1)
-            if token.lower_ == "en" or token.dep_ == "obj":
+            if token.lower_ == "en" or token.dep_ == "obj" or token.pos_ == "DET":
                 # « La Russie a reçu des obus. Elle en a reçu un million », « Ottawa a acheté un système NASAMS.
                 # Il l'a donné à l'Ukraine »: the kind named last, before the sentence.
                 last = self.coreference.last_item(token)

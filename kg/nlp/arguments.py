@@ -114,6 +114,7 @@ class Grammar:
         self.origin_nouns = set(data["origin_nouns"])
         self.collective_nouns = set(data["collective_nouns"])
         self.item_pronouns = set(data["item_pronouns"])
+        self.item_anaphors = set(data["item_anaphors"])
         self.destination_participles = set(data["destination_participles"])
         self.lifted_markers = {self.normalise_marker(m) for m in data["lifted_markers"]}
         self.party_nouns = set(data["party_nouns"])
@@ -289,6 +290,15 @@ class ArgumentFinder:
             ):
                 # « Ottawa l'a donné à l'Ukraine »: with « avoir » and no passive auxiliary the verb is active.
                 dep = "nsubj"
+            if (
+                dep in SUBJECTS
+                and child.pos_ == "DET"
+                and child.lower_.replace("’", "'") in self.g.item_pronouns
+                and child.i < node.i
+                and node.pos_ in ("VERB", "AUX")
+            ):
+                # « Les États-Unis les leur livreront »: an object clitic the tagger read as an article.
+                dep = "obj"
             if (
                 (dep in SUBJECTS or dep == "obj")
                 and child.pos_ == "PRON"

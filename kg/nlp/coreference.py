@@ -56,6 +56,8 @@ class CoreferenceResolver:
         self.history: list[Antecedent] = []
         self.items: list[tuple[tuple[int, int], Item]] = []
         self.kinds_named: list[tuple[tuple[int, int], Item]] = []
+        # Positions of items named inside another item's phrase (« des munitions pour les canons Gepard »).
+        self.nested: set[tuple[int, int]] = set()
         self.demonstratives = set(data["item_demonstratives"])
         self.sentence = 0
 
@@ -64,11 +66,16 @@ class CoreferenceResolver:
         self.history = []
         self.items = []
         self.kinds_named = []
+        self.nested = set()
         self.sentence = 0
 
-    def remember_item(self, item: Item, token: Token, named: bool = True) -> None:
-        """Record an item named at `token`: `named`, a specific system (« Shahed »), or a kind (« des obus »)."""
+    def remember_item(self, item: Item, token: Token, named: bool = True, nested: bool = False) -> None:
+        """Record an item named at `token`: `named`, a specific system (« Shahed »), or a kind (« des obus »);
+        `nested` when it is named inside another item's phrase (« les canons Gepard » in « des munitions pour les
+        canons Gepard »), which a pronoun after it does not stand for first."""
         (self.items if named else self.kinds_named).append(((self.sentence, token.i), item))
+        if nested:
+            self.nested.add((self.sentence, token.i))
 
     def last_item(self, token: Token) -> Item | None:
         """The item named last before `token` within the lookback, system or kind: what « en » stands for in
@@ -79,7 +86,8 @@ class CoreferenceResolver:
             for position, item in self.items + self.kinds_named
             if position < here and self.sentence - position[0] <= self.lookback
         ]
-        return max(found, key=lambda pair: pair[0])[1] if found else None
+        # The latest sentence first; in it, an item heading its phrase before one inside another's.
+        return max(found, key=lambda pair: (pair[0][0], pair[0] not in self.nested, pair[0][1]))[1] if found else None
 
     def resolve_item(self, token: Token, category: str, generic_categories: set[str]) -> Item | None:
         """The named system a demonstrative generic noun stands for: « ces armes » after « des Shahed ».
