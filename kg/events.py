@@ -1543,8 +1543,8 @@ class Extractor:
             return [
                 FoundItem(replace(last, text=token.text, quantity=quantity, quantity_text=quantity_text), token, ())
             ]
-        clitic = token.pos_ == "PRON" or (token.pos_ == "DET" and token.head.pos_ in ("VERB", "AUX"))
-        if depth < 2 and clitic and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
+        object_clitic = token.pos_ == "PRON" or (token.pos_ == "DET" and token.head.pos_ in ("VERB", "AUX"))
+        if depth < 2 and object_clitic and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
             # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
             for i in range(token.i - 1, token.sent.start - 1, -1):
                 previous = mentions.get(i)
