@@ -497,6 +497,17 @@ class Extractor:
             ),
             default=sentence.end,
         )
+        # A purpose clause has phrases of its own: « envoyés à la frontière pour former les militaires russes ».
+        stop = min(
+            (
+                t.i
+                for t in doc[trigger.i + 1 : stop]
+                if t.pos_ == "VERB"
+                and t.morph.get("VerbForm", []) == ["Inf"]
+                and any(c.dep_ == "mark" for c in t.children)
+            ),
+            default=stop,
+        )
         if trigger.pos_ not in ("VERB", "AUX"):
             # A noun's phrases end at the next verb: « l'acquisition auprès de la Norvège de radars destinés … ».
             stop = min(

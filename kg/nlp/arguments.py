@@ -141,6 +141,7 @@ class Grammar:
         self.acquisition_request_governors = set(data["acquisition_request_governors"])
         self.purpose_request_governors = set(data["purpose_request_governors"])
         self.commission_words = set(data["commission_words"])
+        self.comparative_coordinators = set(data["comparative_coordinators"])
         self.membership_verbs = set(data["membership_verbs"])
         self.asked_markers = {self.normalise_marker(m) for m in data["asked_markers"]}
         self.list_openers = set(data["list_openers"])
@@ -169,6 +170,8 @@ class ArgumentFinder:
                     # partitive or indefinite article, not a second preposition (« l'aide du Royaume-Uni » is).
                     continue
                 words.append(self.g.case_lemmas.get(lemma, lemma))
+        if len(words) > 1 and words[0] in self.g.comparative_coordinators:
+            return words[1:]
         return words
 
     def marker(self, token: Token) -> str:
@@ -204,8 +207,14 @@ class ArgumentFinder:
             if any(g.lower_ == "comme" for g in child.children) or any(
                 g.lower_ == "comme" for a in child.children if a.dep_ == "advmod" for g in a.children
             ):
-                # « tout comme en Europe », « comme la Pologne »: a comparison or an example, not an argument.
-                continue
+                # « tout comme en Europe », « comme la Pologne »: a comparison or an example, not an argument;
+                # but « aux États-Unis comme à la Corée du Sud » repeats the preposition of a phrase before it.
+                own = self.case_words(child)
+                if not own or not any(
+                    s.i < child.i and s.dep_ not in self.g.skip_deps and self.case_words(s) == own
+                    for s in token.children
+                ):
+                    continue
             if relations is not None and dep not in relations:
                 continue
             # An adverb is never a clause: « auprès » tagged xcomp is still the head of « auprès de X ».
@@ -670,7 +679,7 @@ class ArgumentFinder:
                     continue
                 if child.head.pos_ == "PROPN" and token.pos_ == "NOUN" and not self._partitive(child):
                     continue
-                if child.dep_ == "conj" and not self.is_clause(child):
+                if child.dep_ == "conj" and not self.is_clause(child) and not self._subject_of_next_verb(child):
                     own = self.marker(child)
                     partitive = all(c.lower_ in ("des", "du") for c in child.children if c.dep_ == "case")
                     if partitive and own and child.pos_ == "PROPN" and not arg.marker and arg.rel != "lifted":
@@ -1056,8 +1065,9 @@ class ArgumentFinder:
         """« …: l'Iran l'approvisionne en drones »: the noun phrase right before a conjugated verb and its clitics,
         read from the words when the parser hung the verb elsewhere (on a noun, as a conjunct). A name or noun
         there, not introduced by a preposition, is the subject."""
-        if verb.pos_ != "VERB" or set(verb.morph.get("VerbForm", [])) & {"Inf", "Part", "Ger"}:
-            return None
+        form = verb.morph.get("VerbForm", [])
+        if verb.pos_ != "VERB" or form in (["Inf"], ["Ger"]) or (form == ["Part"] and not self._finite(verb)):
+            return None  # (a participle with its auxiliary, « en a acheté », is conjugated)
         doc, i = verb.doc, verb.i - 1
         while i >= verb.sent.start and (doc[i].lower_ in self.g.clitic_words or doc[i].pos_ in ("AUX", "ADV")):
             i -= 1
@@ -1065,6 +1075,8 @@ class ArgumentFinder:
             return None
         if doc[i].pos_ == "PRON" and doc[i].lower_ in self.g.subject_pronouns:
             return doc[i]
+        while i > verb.sent.start and doc[i].pos_ == "ADJ" and doc[i].head.i == i - 1:
+            i -= 1  # « des instructeurs iraniens devraient … »
         if doc[i].pos_ not in ("PROPN", "NOUN"):
             return None
         start = i
@@ -1075,6 +1087,21 @@ class ArgumentFinder:
         if start > verb.sent.start and doc[start - 1].pos_ == "ADP":
             return None
         return doc[i]
+
+    def _subject_of_next_verb(self, noun: Token) -> bool:
+        """« vendu des drones à l'Ukraine et la Russie en a acheté à l'Iran »: a noun after « et » followed by its
+        own conjugated verb (past clitics and auxiliaries) starts a clause; it is no conjunct of the phrase before."""
+        doc, i = noun.doc, max(t.i for t in noun.subtree) + 1
+        while i < noun.sent.end and (doc[i].lower_ in self.g.clitic_words or doc[i].pos_ == "AUX"):
+            i += 1
+        if i >= noun.sent.end or doc[i].pos_ != "VERB" or not self._finite(doc[i]):
+            return False
+        phrase = noun
+        while phrase.dep_ in ("conj", "nmod", "flat", "flat:name", "appos") and phrase.head.i != phrase.i:
+            phrase = phrase.head
+        # « L'Allemagne et la France ont livré », « Les Pays-Bas et le Danemark se sont engagés »: subjects
+        # coordinated before their one verb.
+        return phrase.head.i != doc[i].i and phrase.i < noun.i
 
     @staticmethod
     def _finite(verb: Token) -> bool:

@@ -108,6 +108,18 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             return False
         return not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
 
+    def coordinated(token: Token) -> bool:
+        """« Ankara vend des drones et livre des blindés »: a word right after « et » or « ou », coordinated with a
+        verb, with no article of its own, is a verb too."""
+        previous = token.doc[token.i - 1] if token.i > token.sent.start else None
+        return (
+            token.dep_ == "conj"
+            and token.head.pos_ == "VERB"
+            and previous is not None
+            and previous.lower_ in ("et", "ou", "puis")
+            and not any(c.dep_ in nominal_marks for c in token.children)
+        )
+
     def clitic_verb(token: Token) -> Token | None:
         """« l'Iran l'approvisionne en drones », « elle les livre à l'Ukraine »: an object clitic before a verb,
         read as an article before a noun. The « article » right before the word, itself after a subject (a name,
@@ -209,7 +221,7 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                     subject = token.doc[clitic.i - 1]
                     if subject.head.i == token.i:
                         subject.dep_ = "nsubj"  # « elle les livre »: the parser hung the subject on the « noun »
-                elif verbal(token) or verbless(token):
+                elif verbal(token) or verbless(token) or coordinated(token):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
         return doc
