@@ -100,7 +100,8 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         """« La Corée du Nord livre des obus à la Russie »: in a sentence the tagger left without any verb, a word
         after a noun phrase, with no determiner or preposition before it, followed by a complement, is its verb."""
         previous = token.doc[token.i - 1] if token.i > token.sent.start else None
-        if previous is None or previous.pos_ not in ("NOUN", "PROPN"):
+        # (« La France, comme l'Allemagne, livre des obus »: or after the comma closing an incise.)
+        if previous is None or (previous.pos_ not in ("NOUN", "PROPN") and previous.text != ","):
             return False
         if any(c.dep_ in nominal_marks for c in token.children):
             return False
@@ -138,6 +139,10 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
     def finite(token: Token) -> bool:
         return token.pos_ in ("VERB", "AUX") and bool(set(token.morph.get("Mood", [])) & {"Ind", "Cnd", "Sub"})
 
+    def repaired(token: Token) -> bool:
+        """A verb this repair made from a word tagged a noun: no verb form of its own."""
+        return token.pos_ == "VERB" and not token.morph.get("VerbForm", []) and not token.morph.get("Mood", [])
+
     def adopt(verb: Token, old: Token, after: int) -> None:
         """Hang on `verb` the phrases after position `after` that the parser hung on `old`: a phrase with a
         preposition as an oblique, a bare noun phrase as the object; conjuncts and names stay on the phrase
@@ -161,7 +166,9 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         root = sentence.root
         if root.pos_ not in ("NOUN", "PROPN") or any(c.dep_ == "cop" for c in root.children):
             return  # « c'est la possibilité que … »: a predicate noun, not a subject
-        verb = next((c for c in root.children if c.i > root.i and finite(c) and c.dep_ != "acl:relcl"), None)
+        verb = next(
+            (c for c in root.children if c.i > root.i and (finite(c) or repaired(c)) and c.dep_ != "acl:relcl"), None
+        )
         if verb is None or any(c.dep_ == "mark" or "Rel" in c.morph.get("PronType", []) for c in verb.children):
             return  # a relative or a completive clause (« la possibilité que des entreprises fournissent »)
         verb.head = verb
@@ -200,7 +207,6 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
 
     def repair(doc: Doc) -> Doc:
         for sentence in doc.sents:
-            reroot_nominal(sentence)
             reroot_infinitive(sentence)
         for token in doc:
             lower = token.lower_
@@ -224,6 +230,8 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 elif verbal(token) or verbless(token) or coordinated(token):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
+        for sentence in doc.sents:
+            reroot_nominal(sentence)
         return doc
 
     return repair
