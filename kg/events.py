@@ -613,6 +613,14 @@ class Extractor:
             origins = _unique(a for arg in trigger_args for a in self._stated_origin(arg.token, mentions))
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
+        if relation == "supply" and not recipients:
+            # « Les premiers K9 destinés à l'Australie devraient être livrés par Hanwha »: where the items are bound.
+            recipients = _unique(
+                actor
+                for found in found_items
+                for arg in self.arguments.destinations(found.token)
+                for actor in self.resolve_actors(arg.token, mentions)
+            )
         modality_anchor = trigger
         asker = self._asked_for(trigger, rule.id in self._acquiring) if relation in TRANSFER_RELATIONS else None
         if asker is not None:
@@ -1494,6 +1502,16 @@ class Extractor:
         """The items a role filler names, looking through « des millions de » and naming appositions."""
         doc = token.doc
         mention = mentions.get(token.i)
+        if mention is not None and mention.kind == "actor":
+            # « l'envoi de troupes nord-coréennes »: an army named by its people is personnel of that party where
+            # items are expected.
+            root = doc[mention.start : mention.end].root
+            iri = self.vocabulary.item_aliases.get(root.lower_)
+            if iri is not None and self.vocabulary.items[iri].category == "personnel":
+                quantity, quantity_text = read_quantity(root, None)
+                item = self._item(iri, doc[mention.start : mention.end].text, quantity, quantity_text)
+                origin = self._mention_actors(mention, doc)
+                return [FoundItem(item, root, origin, range(mention.start, mention.end))]
         if mention is not None and mention.kind == "item":
             iri = mention.iris[0]
             head = doc[mention.start : mention.end].root

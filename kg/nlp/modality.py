@@ -261,7 +261,7 @@ class ModalityClassifier:
                 # « des négociations sont en cours pour la vente … », « ont conclu un accord pour prêter … »: a
                 # noun of modality as the governing verb's (or predicate's) subject or object.
                 for child in token.children:
-                    if child.dep_ in ("nsubj", "obj") and child.i != chain[position - 1].i:
+                    if child.dep_ in ("nsubj", "nsubj:pass", "obj") and child.i != chain[position - 1].i:
                         for modality in ("hypothetical", "planned"):
                             if child.lemma_.lower() in self._set(modality, "nouns"):
                                 found.add(modality)
@@ -295,8 +295,9 @@ class ModalityClassifier:
         hypothetical_adjectives = self._set("hypothetical", "adjectives")
         if any(c.lower_ in hypothetical_adjectives for t in chain[:3] for c in t.children if c.dep_ == "amod"):
             found.add("hypothetical")
-        if trigger.dep_ in ("obl", "obl:mod") and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in self._set("hypothetical", "nouns") for c in trigger.head.children
+        if trigger.dep_ in ("obl", "obl:mod", "obl:arg") and any(
+            c.dep_ in ("nsubj", "nsubj:pass") and c.lemma_.lower() in self._set("hypothetical", "nouns")
+            for c in trigger.head.children
         ):
             found.add("hypothetical")  # « des négociations sont en cours pour la vente de sous-marins »
         if self._denied_after(trigger, sentence) or self._denied_by_homograph(trigger):
