@@ -1519,11 +1519,14 @@ class Extractor:
             entry = self.vocabulary.items[iri]
             if depth < 2 and (entry.generic or entry.category == "equipment"):
                 # « une aide militaire comprenant des chars et des obus »: what it contains names it better.
+                # « des drones, dont des Shahed » names drones; « des missiles contenant des puces » does not name
+                # the missiles: the parts of a kind of weapon are components, not what it is.
                 contained = _distinct_items(
                     found
                     for word in doc[mention.start : mention.end]
                     for arg in self.arguments.contents(word)
                     for found in self.resolve_items(arg.token, mentions, depth + 1)
+                    if entry.category == "equipment" or found.item.category == entry.category
                 )
                 if contained:
                     return contained
