@@ -982,6 +982,19 @@ class ArgumentFinder:
         if depth > 4 or verb.head.i == verb.i:
             return []
         head, dep = verb.head, verb.dep_
+        if verb.morph.get("VerbForm", []) == ["Inf"] and any(c.dep_ == "expl:subj" for c in head.children):
+            # « Il n'est pas question pour Paris de livrer », « il est impossible pour Berlin d'envoyer »: the
+            # « pour » phrase of an impersonal predicate is its infinitive's subject.
+            beneficiary = [a for a in self.direct(head) if a.marker == "pour" and a.token.pos_ in ("PROPN", "NOUN")]
+            if beneficiary:
+                return [Argument(a.token, "nsubj", "") for a in beneficiary]
+        if (
+            verb.morph.get("VerbForm", []) == ["Inf"]
+            and dep == "acl"
+            and self.marker(head) == "pour"
+            and any(c.dep_ == "expl:subj" for c in head.head.children)
+        ):
+            return [Argument(head, "nsubj", "")]  # the same, with the infinitive hung on the « pour » phrase
         if dep == "xcomp" or (
             dep in ("ccomp", "advcl", "obl:arg", "obj") and verb.morph.get("VerbForm", []) == ["Inf"]
         ):
