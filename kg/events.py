@@ -613,6 +613,16 @@ class Extractor:
             origins = _unique(a for arg in trigger_args for a in self._stated_origin(arg.token, mentions))
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
+        if relation == "supply" and not recipients and trigger.pos_ in ("VERB", "AUX"):
+            # « Les alliés de Kiev ont promis de nouveaux avions »: backers give to whom they back.
+            recipients = _unique(
+                actor
+                for arg in self.arguments.subject_of(trigger)
+                if arg.token.lemma_.lower() in self.grammar.supporter_nouns
+                for child in arg.token.children
+                if child.dep_ == "nmod" and self.arguments.marker(child) == "de"
+                for actor in self.resolve_actors(child, mentions)
+            )
         if relation == "supply" and not recipients:
             # « Les premiers K9 destinés à l'Australie devraient être livrés par Hanwha »: where the items are bound.
             recipients = _unique(

@@ -141,6 +141,7 @@ class Grammar:
         self.acquisition_request_governors = set(data["acquisition_request_governors"])
         self.purpose_request_governors = set(data["purpose_request_governors"])
         self.commission_words = set(data["commission_words"])
+        self.supporter_nouns = set(data["supporter_nouns"])
         self.comparative_coordinators = set(data["comparative_coordinators"])
         self.membership_verbs = set(data["membership_verbs"])
         self.asked_markers = {self.normalise_marker(m) for m in data["asked_markers"]}
