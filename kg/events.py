@@ -1053,6 +1053,13 @@ class Extractor:
             token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
         )
         members = self._members(token, mentions) if is_party or token.lemma_ in self.grammar.collective_nouns else ()
+        if depth < 3 and token.pos_ in ("NOUN", "NUM") and _is_quantifier(token, self.grammar):
+            # « vers une trentaine de pays », « à des dizaines d'États »: the parties counted.
+            for child in token.children:
+                if child.dep_ == "nmod" and "de" in self.arguments.case_words(child):
+                    counted = self.resolve_actors(child, mentions, depth + 1)
+                    if counted:
+                        return counted
         if depth < 3 and token.lemma_ in self.grammar.collective_nouns or token.lower_ in self.grammar.collective_nouns:
             for child in token.children:
                 if (
