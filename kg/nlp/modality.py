@@ -19,6 +19,10 @@ from kg.nlp.pipeline import NE_FORMS, load_data
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
 
 
+# Prepositions that introduce a verb's own complement, never a circumstance: « travailler à », « renoncer à ».
+ARGUMENT_PREPOSITIONS = frozenset({"à", "au", "aux"})
+
+
 def _governors(trigger: Token) -> list[Token]:
     """The trigger and the words above it, up to the root or an adjunct phrase.
 
@@ -30,8 +34,10 @@ def _governors(trigger: Token) -> list[Token]:
     token = trigger
     content_verbs = set(load_data("grammar")["content_verbs"])
     while token.head.i != token.i and len(chain) < 12:
-        if token.pos_ == "NOUN" and token.dep_ == "obl:mod" and token.head.lemma_ not in content_verbs:
-            # « des armes seront incluses dans le programme d'aide »: the program is no adjunct of « inclure ».
+        argument = any(c.dep_ == "case" and c.lower_ in ARGUMENT_PREPOSITIONS for c in token.children)
+        if token.pos_ == "NOUN" and token.dep_ == "obl:mod" and token.head.lemma_ not in content_verbs and not argument:
+            # « des armes seront incluses dans le programme d'aide »: the program is no adjunct of « inclure »;
+            # « travailler à des livraisons »: « à » introduces the verb's argument, which the parser calls an adjunct.
             break
         if (
             token.pos_ == "VERB"
