@@ -367,7 +367,28 @@ class ArgumentFinder:
                     for arg in self._with_conjuncts(Argument(child, "obj", "")):
                         out.append(arg)
                         out.extend(self._lifted(arg.token))
+                elif child.dep_ == "conj" and child.pos_ == "PROPN" and not self.marker(child):
+                    # « développe avec le Royaume-Uni et l'Italie »: a name coordinated with the verb after a name
+                    # whose words the tokenizer split is the conjunct of that name's phrase, with its preposition.
+                    previous = self._phrase_before(node, child)
+                    if previous is not None:
+                        out.append(Argument(child, previous.rel, previous.marker))
         return out
+
+    def _phrase_before(self, verb: Token, conjunct: Token) -> Argument | None:
+        """The marked phrase of `verb` that ends right before « et » / « , » and the conjunct's article."""
+        doc, i = verb.doc, conjunct.i - 1
+        while i > verb.i and doc[i].pos_ == "DET":
+            i -= 1
+        if i <= verb.i or doc[i].lower_ not in (",", *self.g.list_conjunctions):
+            return None
+        k = i - 1
+        while k > verb.i and (doc[k].pos_ in ("PROPN", "ADJ", "NUM") or doc[k].text == "-"):
+            k -= 1
+        for child, dep, marker in self.marked(verb):
+            if k < child.i < i and marker and child.pos_ == "PROPN":
+                return Argument(child, dep, marker)
+        return None
 
     def _quantified(self, adverb: Token) -> list[Argument]:
         """« livrer davantage d'obus à Kiev », « envoyer beaucoup de munitions »: an adverb of quantity stands where
@@ -659,6 +680,7 @@ class ArgumentFinder:
         if arg.rel in SUBJECTS and not arg.marker:
             # « Le Danemark, la Norvège et les Pays-Bas ont fourni … »: subjects before the last one.
             found.extend(Argument(t, arg.rel, "", arg.contrasted) for t in self._coordinated_before(arg.token))
+            found.extend(Argument(t, arg.rel, "", arg.contrasted) for t in self._tant_que_after(arg.token))
         stack = [arg.token]
         while stack:
             token = stack.pop()
@@ -791,6 +813,25 @@ class ArgumentFinder:
     def _definite_phrase(self, noun: Token) -> bool:
         """Whether a noun's phrase opens with a definite, demonstrative or possessive article."""
         return any(c.dep_ == "det" and self._definite(c) for c in noun.children)
+
+    def _tant_que_after(self, subject: Token) -> list[Token]:
+        """« Tant les États-Unis que le Royaume-Uni ont fourni », with the parser's subject the first one: the noun
+        phrase after « que ». Read from the words."""
+        doc, sentence = subject.doc, subject.sent
+        start = subject.i
+        while start > sentence.start and doc[start - 1].pos_ == "DET":
+            start -= 1
+        if start == sentence.start or doc[start - 1].lower_ != "tant":
+            return []
+        i = subject.i + 1
+        while i < sentence.end and (doc[i].pos_ in ("PROPN", "ADJ") or doc[i].text == "-"):
+            i += 1
+        if i >= sentence.end or doc[i].lower_.replace("’", "'") not in ("que", "qu'"):
+            return []
+        i += 1
+        while i < sentence.end and doc[i].pos_ == "DET":
+            i += 1
+        return [doc[i]] if i < sentence.end and doc[i].pos_ in ("PROPN", "NOUN") else []
 
     def _coordinated_before(self, subject: Token) -> list[Token]:
         """The noun phrases coordinated before a subject, read from the words: « Le Danemark, la Norvège et les

@@ -210,7 +210,46 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 child.head = word
             return
 
+    def join_split_names(doc: Doc) -> None:
+        """« le Royaume-Uni et l'Italie »: a capitalised name the tokenizer split at its hyphens (« Royaume », « - »,
+        « Uni ») is parsed as separate words, with its conjuncts and complements hung on any of them. The words
+        become one phrase headed by the first: the others hang on it as parts of the name, and what hung on them
+        hangs on it."""
+        i = 0
+        while i + 2 < len(doc):
+            first = doc[i]
+            if not (first.text[:1].isupper() and not first.whitespace_ and doc[i + 1].text == "-"):
+                i += 1
+                continue
+            end = i + 1
+            while (
+                end + 1 < len(doc)
+                and doc[end].text == "-"
+                and not doc[end].whitespace_
+                and doc[end + 1].text[:1].isupper()
+            ):
+                end += 2
+            if end == i + 1:
+                i += 1
+                continue
+            words = [doc[k] for k in range(i, end)]
+            inside = {w.i for w in words}
+            outer = next((w for w in words if w.head.i not in inside or w.head.i == w.i), first)
+            if outer.i != first.i:
+                first.head = first if outer.head.i == outer.i else outer.head
+                first.dep_ = outer.dep_
+            for word in words[1:]:
+                for child in list(word.children):
+                    if child.i not in inside:
+                        child.head = first
+                word.head = first
+                word.dep_ = "flat:name"
+                word.pos_ = "PROPN"
+            first.pos_ = "PROPN"
+            i = end
+
     def repair(doc: Doc) -> Doc:
+        join_split_names(doc)
         for sentence in doc.sents:
             reroot_infinitive(sentence)
         for token in doc:
