@@ -5,6 +5,7 @@ This is where spaCy objects stop: everything after it sees `kg.model` objects.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -129,10 +130,10 @@ class Extractor:
         self._broad = set(grammar["coreference"]["broad_item_categories"])
         self._party_labels: dict[str, dict[str, str]] = grammar["party_labels"]
         self._discourse = DiscourseContext(int(grammar["discourse_window"]))
-        # The frame of the article being read (None in its first pass), and whether the pass left a reference
-        # to it: then a second pass reads the article with its frame.
+        # The frame of the article being read (None in its first pass), and the sentences of the pass that left a
+        # reference to it: a second pass reads them again, with the frame.
         self._frame: ArticleFrame | None = None
-        self._consulted = False
+        self._consulted: set[int] = set()
         # The trigger tokens of the sentence being read: a phrase the parser hung far from its verb is read
         # back only up to the next trigger.
         self._sentence_triggers: set[int] = set()
@@ -161,55 +162,98 @@ class Extractor:
 
     def extract(self, articles: Iterable[Article], advance: Callable[[], None] | None = None) -> Iterator[Event]:
         """Every event of every article, in document order; `advance()` after each article."""
+        for _article, events in self.extract_articles(articles):
+            yield from events
+            if advance is not None:
+                advance()
+
+    def extract_articles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        """Each article with its events, in the order given, every article once (one without a sentence with an
+        empty list). The articles are parsed as one stream, which batches the parser better than a call per
+        article."""
+        pulled: deque[Article] = deque()
+
+        def pull() -> Iterator[Article]:
+            for article in articles:
+                pulled.append(article)
+                yield article
+
+        def done(article: Article, events: list[Event]) -> Iterator[tuple[Article, list[Event]]]:
+            # The articles read before `article` had no sentence.
+            while pulled:
+                first = pulled.popleft()
+                yield first, events if first is article else []
+                if first is article:
+                    return
+
         current: Doc | None = None
         mentions: dict[int, Mention] = {}
         matches: dict[int, list[tuple[str, dict[str, int]]]] = {}
-        article_id: str | None = None
+        article: Article | None = None
         units: list[SentenceUnit] = []
-        for sentence in parse_sentences(self.nlp, articles):
-            if sentence.article.id != article_id and units:
-                yield from self._extract_article(units)
+        for sentence in parse_sentences(self.nlp, pull()):
+            if sentence.article is not article:
+                if article is not None:
+                    yield from done(article, self._extract_article(units))
                 units = []
-                if advance is not None:
-                    advance()
-            article_id = sentence.article.id
+                article = sentence.article
             doc = sentence.span.doc
             if doc is not current:
                 current = doc
                 mentions = self.mentions.find(doc)
                 matches = self._matches(doc)
             units.append(SentenceUnit(sentence, mentions, matches.get(sentence.span.start, [])))
-        if units:
-            yield from self._extract_article(units)
-            if advance is not None:
-                advance()
+        if article is not None:
+            yield from done(article, self._extract_article(units))
+        while pulled:
+            yield pulled.popleft(), []
 
     def _extract_article(self, units: list[SentenceUnit]) -> list[Event]:
         """The events of one article: a first pass over its sentences, its frame, a second pass when a reference
-        was left to the frame (« son allié », a pronoun two parties could be), then the discourse completion."""
-        placed = self._pass(units, None)
-        frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
-        if self._consulted:
-            placed = self._pass(units, frame)
-            frame = ArticleFrame.from_events((p.sentence, p.event) for p in placed)
-        return self._discourse.complete(placed, frame)
+        was left to the frame (« son allié », a pronoun two parties could be), then the discourse completion.
 
-    def _pass(self, units: list[SentenceUnit], frame: ArticleFrame | None) -> list[Placed]:
-        """Every event of an article's sentences with its sentence number, coreference read in order."""
+        The second pass reads again only the sentences that consulted the frame: the coreference memory is built
+        from names and from subject pronouns resolved without the frame, so it is the same in both passes, and
+        so is every other sentence's reading."""
+        by_sentence = self._pass(units, None)
+        frame = ArticleFrame.from_events((p.sentence, p.event) for found in by_sentence for p in found)
+        if self._consulted:
+            kept = {k: found for k, found in enumerate(by_sentence) if k not in self._consulted}
+            by_sentence = self._pass(units, frame, kept)
+            frame = ArticleFrame.from_events((p.sentence, p.event) for found in by_sentence for p in found)
+        return self._discourse.complete([p for found in by_sentence for p in found], frame)
+
+    def _consult(self) -> None:
+        """Note that the sentence being read left a reference to the article's frame."""
+        self._consulted.add(self.coreference.sentence)
+
+    def _pass(
+        self, units: list[SentenceUnit], frame: ArticleFrame | None, kept: dict[int, list[Placed]] | None = None
+    ) -> list[list[Placed]]:
+        """The events of each of an article's sentences with its sentence number, coreference read in order;
+        the events of the sentences `kept` from an earlier pass are not read again (their memory still is)."""
         self.coreference.reset()
         self._frame = frame
-        self._consulted = False
-        placed: list[Placed] = []
+        self._consulted = set()
+        kept = kept or {}
+        by_sentence: list[list[Placed]] = []
         previous_speaker: tuple[Actor, ...] = ()
         for k, unit in enumerate(units):
             self._remember_actors(unit.sentence, unit.mentions)
             self._speaker = self._speaker_of(unit) or self._quote_speaker(units, k, previous_speaker)
             previous_speaker = self._speaker
-            for event, depth in self.extract_sentence(unit.sentence, unit.mentions, unit.matches):
-                placed.append(Placed(self.coreference.sentence, event, depth))
+            if k in kept:
+                by_sentence.append(kept[k])
+            else:
+                by_sentence.append(
+                    [
+                        Placed(self.coreference.sentence, event, depth)
+                        for event, depth in self.extract_sentence(unit.sentence, unit.mentions, unit.matches)
+                    ]
+                )
             self._remember_pronoun_subjects(unit.sentence, unit.mentions)
             self.coreference.next_sentence()
-        return placed
+        return by_sentence
 
     def extract_text(self, text: str, doc_id: str = "text") -> list[Event]:
         """Events of one piece of text (used by rule examples and tests)."""
@@ -1040,7 +1084,7 @@ class Extractor:
             exclude = set() if "Yes" in token.morph.get("Poss", []) else self._clause_subjects(token, mentions, depth)
             candidates = self.coreference.candidates(token, exclude)
             if len(candidates) > 1 and side is not None:
-                self._consulted = True
+                self._consult()
                 if self._frame is None:
                     # First pass: an ambiguous party is left unresolved, so that the frame is built from
                     # unambiguous statements only; the second pass resolves it with the frame.
@@ -1231,7 +1275,7 @@ class Extractor:
         ]
         if len(owners) != 1:
             return ()
-        self._consulted = True
+        self._consult()
         partner = self._frame.partner(owners[0]) if self._frame is not None else None
         return (partner,) if partner is not None and partner.key != owners[0].key else ()
 

@@ -154,14 +154,25 @@ def _extract_one(extractor: Extractor, article: Article) -> list[Event]:
 
 
 def _in_process(articles: Sequence[Article], extractor: Extractor | None) -> Iterator[tuple[Article, list[Event]]]:
+    """Each article with its events, extracted here as one stream; a failure is named by its article."""
     if not articles:
         return
     if extractor is None:
         from kg.api import load_extractor
 
         extractor = load_extractor()
-    for article in articles:
-        yield article, _extract_one(extractor, article)
+    done = 0
+    try:
+        for pair in extractor.extract_articles(articles):
+            done += 1
+            yield pair
+    except KgError:
+        raise
+    except Exception:
+        # The articles were parsed as one stream, so the failure names none: read the rest one by one, and the
+        # one that fails again is named.
+        for article in articles[done:]:
+            yield article, _extract_one(extractor, article)
 
 
 # -- the worker side (a pool process or a Dask worker) -----------------------------------------------------
@@ -220,13 +231,12 @@ def _run_batch(ontology: str | None, batch: list[Article]) -> _Outcome:
             return outcome
         finally:
             outcome.loads = _COUNTS.loads
-        for article in batch:
-            try:
-                outcome.events.append(_extract_one(extractor, article))
-            except KgError as exc:
-                outcome.error = exc
-                outcome.detail = traceback.format_exc()
-                break
+        try:
+            for _article, events in _in_process(batch, extractor):
+                outcome.events.append(events)
+        except KgError as exc:
+            outcome.error = exc
+            outcome.detail = traceback.format_exc()
     return outcome
 
 

@@ -11,14 +11,43 @@ participle modifies, the subject of the verb that governs a nominal trigger.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from kg.nlp.pipeline import load_data
 
 SUBJECTS = ("nsubj", "nsubj:pass")
 NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
+
+
+Result = TypeVar("Result")
+
+
+def per_doc(method: Callable[..., Result]) -> Callable[..., Result]:
+    """Cache a method of a token (or of an argument, or of a token and other values) for the Docs the finder
+    has seen last.
+
+    The arguments of a word depend on its parse alone, yet one article asks for them many times: for each rule
+    its trigger fires, for the subjects of the verbs above it, and again in the article's second pass. Lists come
+    back as copies, so that a caller may extend what it got.
+    """
+    name = method.__name__
+
+    @wraps(method)
+    def cached(self: Any, first: Any, *rest: Any, **named: Any) -> Result:
+        token = first.token if isinstance(first, Argument) else first
+        cache = self._cache_for(token.doc)
+        key = (name, first, *rest, *sorted(named.items()))
+        if key not in cache:
+            cache[key] = method(self, first, *rest, **named)
+        found = cache[key]
+        return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
+
+    return cached
 
 
 @dataclass(frozen=True)
@@ -158,8 +187,21 @@ class Grammar:
 class ArgumentFinder:
     """Computes the arguments of trigger tokens, explicit and implicit."""
 
+    # How many Docs keep their cached arguments: the paragraphs of an article, read twice.
+    CACHED_DOCS = 64
+
     def __init__(self, grammar: Grammar) -> None:
         self.g = grammar
+        self._caches: dict[int, tuple[Doc, dict[tuple[Any, ...], Any]]] = {}
+
+    def _cache_for(self, doc: Doc) -> dict[tuple[Any, ...], Any]:
+        """The cache of `doc` (held with the Doc, so that its id is not reused while cached)."""
+        held = self._caches.get(id(doc))
+        if held is None or held[0] is not doc:
+            if len(self._caches) >= self.CACHED_DOCS:
+                self._caches.clear()
+            held = self._caches[id(doc)] = (doc, {})
+        return held[1]
 
     def case_words(self, token: Token) -> list[str]:
         words: list[str] = []
@@ -240,6 +282,7 @@ class ArgumentFinder:
             out.append((child, dep, self.marker(child)))
         return out
 
+    @per_doc
     def direct(self, node: Token) -> list[Argument]:
         """Dependents of `node` with their markers, through locutions and coordination."""
         out: list[Argument] = []
@@ -428,6 +471,7 @@ class ArgumentFinder:
                     out.extend(self._with_conjuncts(Argument(child, "obj", "")))
         return out
 
+    @per_doc
     def relative_clause(self, verb: Token) -> tuple[Token, str, str, Token | None] | None:
         """How `verb` heads a relative clause, read from the words: (antecedent, its relation to the verb, its
         marker, the clause's subject).
@@ -1173,6 +1217,7 @@ class ArgumentFinder:
                 out.extend(self._with_conjuncts(Argument(child, "nsubj", "")))
         return out
 
+    @per_doc
     def arguments(self, trigger: Token) -> list[Argument]:
         """All arguments of a trigger, explicit and implicit, relative pronouns resolved."""
         args = [r for a in self.direct(trigger) for r in self.resolve_relative(a)]
@@ -1245,12 +1290,14 @@ class ArgumentFinder:
             )
         else:
             end = trigger.right_edge.i + 1
-        words = [t.lower_.replace("’", "'") for t in doc[: min(end + 3, sentence.end)]]
-        for start in range(trigger.i + 1, end):
-            goal = next((m for m in self.g.goal_markers if tuple(words[start : start + len(m)]) == m), None)
+        base = trigger.i + 1
+        words = [t.lower_.replace("’", "'") for t in doc[base : min(end + 3, sentence.end)]]
+        for start in range(base, end):
+            here = start - base
+            goal = next((m for m in self.g.goal_markers if tuple(words[here : here + len(m)]) == m), None)
             paired = False
             if goal is None:
-                goal = next((m for m in self.g.paired_goal_markers if tuple(words[start : start + len(m)]) == m), None)
+                goal = next((m for m in self.g.paired_goal_markers if tuple(words[here : here + len(m)]) == m), None)
                 paired = True
             if goal is None:
                 continue
@@ -1275,6 +1322,7 @@ class ArgumentFinder:
                 return found
         return []
 
+    @per_doc
     def contents(self, noun: Token) -> list[Argument]:
         """What a noun is said to contain, as `content`: « le paquet d'aide comprend des missiles », « une aide
         comprenant des chars », « du matériel, qui inclut des drones ». The parser often makes a conjugated

@@ -13,6 +13,8 @@ gives no source (« a-t-il ajouté » names nobody new).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Span, Token
 
 from kg.nlp.arguments import SUBJECTS
@@ -33,12 +35,13 @@ class AttributionFinder:
     def __init__(self) -> None:
         cues = load_data("modality")["reported"]
         self.verbs = set(cues.get("governors", [])) - set(cues.get("without_source", []))
-        self.prepositions = {p.replace("’", "'") for p in cues.get("prepositions", [])}
+        self.prepositions = frozenset(p.replace("’", "'") for p in cues.get("prepositions", []))
+        self._speakers: dict[Span, list[Token]] = {}
 
     def source(self, trigger: Token, sentence: Span) -> str | None:
         """The source of the event fired at `trigger`, or None if the sentence names none."""
-        for token in sentence:
-            if is_source_preposition(token, self.prepositions) and token.head.i != token.i:
+        for token in source_prepositions(sentence, self.prepositions):
+            if token.head.i != token.i:
                 label = self._label(token.head)
                 if label:
                     return label
@@ -63,7 +66,12 @@ class AttributionFinder:
 
     def speakers(self, sentence: Span) -> list[Token]:
         """The words naming whoever the sentence quotes or reports: the subject of its reporting verbs (« a
-        déclaré le ministre », « Jens Stoltenberg a affirmé »), a subject after the verb of an incise included."""
+        déclaré le ministre », « Jens Stoltenberg a affirmé »), a subject after the verb of an incise included.
+        Read once per sentence (the last sentences are kept)."""
+        if sentence in self._speakers:
+            return list(self._speakers[sentence])
+        if len(self._speakers) > 256:
+            self._speakers.clear()
         found: list[Token] = []
         for verb in sentence:
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.verbs:
@@ -74,7 +82,8 @@ class AttributionFinder:
                     c for c in verb.children if c.dep_ == "obj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")
                 ]
             found.extend(subjects)
-        return found
+        self._speakers[sentence] = found
+        return list(found)
 
     def _reporting_verbs(self, trigger: Token) -> list[tuple[Token, bool]]:
         """Reporting verbs above the trigger, and incises after it (with True)."""
@@ -120,7 +129,14 @@ class AttributionFinder:
         return None
 
 
-def is_source_preposition(token: Token, prepositions: set[str]) -> bool:
+@lru_cache(maxsize=1024)
+def source_prepositions(sentence: Span, prepositions: frozenset[str]) -> tuple[Token, ...]:
+    """The words of `sentence` that name a source (« selon », « d'après »), found once per sentence: every
+    event of the sentence asks."""
+    return tuple(t for t in sentence if is_source_preposition(t, prepositions))
+
+
+def is_source_preposition(token: Token, prepositions: set[str] | frozenset[str]) -> bool:
     """« selon », or « d'après » which the tokenizer splits in two."""
     lower = token.lower_.replace("’", "'")
     if lower in prepositions:

@@ -8,12 +8,13 @@ governing verbs or nouns; the first modality in the file's precedence wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Span, Token
 
 from kg.nlp.arguments import aim_noun
-from kg.nlp.attribution import INCISE_DEPS, is_source_preposition
+from kg.nlp.attribution import INCISE_DEPS, source_prepositions
 from kg.nlp.pipeline import NE_FORMS, load_data
 
 AUX_DEPS = ("aux", "aux:tense", "aux:pass", "cop")
@@ -62,6 +63,12 @@ def _governors(trigger: Token) -> list[Token]:
         token = token.head
         chain.append(token)
     return chain
+
+
+@lru_cache(maxsize=1024)
+def _spaced_words(sentence: Span) -> str:
+    """The sentence's words, lower-cased, apostrophes straightened, between spaces: read once per sentence."""
+    return " " + " ".join(t.lower_.replace("’", "'") for t in sentence) + " "
 
 
 def _feature(token: Token, name: str) -> set[str]:
@@ -167,7 +174,7 @@ class ModalityClassifier:
 
     @staticmethod
     def _has_locution(sentence: Span, locutions: frozenset[str]) -> bool:
-        text = " " + " ".join(t.lower_.replace("’", "'") for t in sentence) + " "
+        text = _spaced_words(sentence)
         return any(f" {locution} " in text for locution in locutions)
 
     def _after_locution(self, infinitive: Token, modality: str) -> bool:
@@ -308,8 +315,8 @@ class ModalityClassifier:
             found.add("hypothetical")  # « des négociations sont en cours pour la vente de sous-marins »
         if self._denied_after(trigger, sentence) or self._denied_by_homograph(trigger):
             found.add("negated")
-        prepositions = {p.replace("’", "'") for p in self._set("reported", "prepositions")}
-        if any(is_source_preposition(t, prepositions) for t in sentence):
+        prepositions = frozenset(p.replace("’", "'") for p in self._set("reported", "prepositions"))
+        if source_prepositions(sentence, prepositions):
             found.add("reported")
         for modality in self.precedence:
             if modality in found:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,7 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
     ire_endings = (("it", "ire"), ("isent", "ire"))
     nominal_marks = frozenset({"det", "case", "cop"})
 
+    @lru_cache(maxsize=65536)
     def infinitive(lower: str) -> str | None:
         candidates = [lower[: len(lower) - len(cut)] + add for cut, add in endings if lower.endswith("e" + cut)]
         candidates += [lower[: len(lower) - len(cut)] + add for cut, add in ir_endings if lower.endswith(cut)]
@@ -215,11 +216,14 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         « Uni ») is parsed as separate words, with its conjuncts and complements hung on any of them. The words
         become one phrase headed by the first: the others hang on it as parts of the name, and what hung on them
         hangs on it."""
-        i = 0
-        while i + 2 < len(doc):
+        hyphens = [t.i for t in doc if t.text == "-" and not t.whitespace_] if "-" in doc.text else []
+        done = -1
+        for hyphen in hyphens:
+            i = hyphen - 1
+            if i <= done or i < 0 or hyphen + 1 >= len(doc):
+                continue
             first = doc[i]
-            if not (first.text[:1].isupper() and not first.whitespace_ and doc[i + 1].text == "-"):
-                i += 1
+            if not (first.text[:1].isupper() and not first.whitespace_):
                 continue
             end = i + 1
             while (
@@ -230,7 +234,6 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
             ):
                 end += 2
             if end == i + 1:
-                i += 1
                 continue
             words = [doc[k] for k in range(i, end)]
             inside = {w.i for w in words}
@@ -246,7 +249,7 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 word.dep_ = "flat:name"
                 word.pos_ = "PROPN"
             first.pos_ = "PROPN"
-            i = end
+            done = end
 
     def repair(doc: Doc) -> Doc:
         join_split_names(doc)
@@ -304,7 +307,8 @@ class Sentence:
 
     @property
     def text(self) -> str:
-        return self.span.text
+        # A slice of the Doc's text: `Span.text` joins its tokens again on every call.
+        return self.span.doc.text[self.span.start_char : self.span.end_char]
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[str, tuple[Article, int]]]:
