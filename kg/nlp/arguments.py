@@ -109,6 +109,7 @@ class Grammar:
 
     def __init__(self) -> None:
         data = load_data("grammar")
+        self._normalised: dict[str, str] = {}
         self.clause_deps = set(data["clause_deps"])
         self.skip_deps = set(data["skip_deps"])
         self.case_lemmas: dict[str, str] = data["case_lemmas"]
@@ -160,6 +161,7 @@ class Grammar:
         self.list_conjunctions = set(data["list_conjunctions"])
         self.item_list_markers = set(data["item_list_markers"])
         self.inclusion_locutions = [tuple(m.split()) for m in data["inclusion_locutions"]]
+        self.longest_inclusion = max(len(m) for m in self.inclusion_locutions)
         self.carrier_participles = set(data["carrier_participles"])
         self.indefinite_articles = set(data["indefinite_articles"])
         self.time_nouns = set(data["time_nouns"])
@@ -180,8 +182,12 @@ class Grammar:
         self.stray_markers = {self.normalise_marker(m) for m in data["stray_markers"]}
 
     def normalise_marker(self, marker: str) -> str:
-        words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").replace("'", "' ").split()]
-        return " ".join(w for w in words if w not in self.marker_stopwords)
+        """A marker as the rules write it: case words lemmatised (« aux » → « à »), articles left out."""
+        found = self._normalised.get(marker)
+        if found is None:
+            words = [self.case_lemmas.get(w, w) for w in marker.lower().replace("’", "'").replace("'", "' ").split()]
+            found = self._normalised[marker] = " ".join(w for w in words if w not in self.marker_stopwords)
+        return found
 
 
 class ArgumentFinder:
@@ -1391,12 +1397,17 @@ class ArgumentFinder:
         inclusion after the noun's phrase lists is its content, read from the words."""
         doc, sentence = noun.doc, noun.sent
         end = max(noun.right_edge.i, noun.i) + 1
-        for j in range(noun.i + 1, min(end + 2, sentence.end)):
-            if doc[j].pos_ in ("VERB", "AUX"):
+        stop = min(end + 2, sentence.end)
+        if stop <= noun.i + 1:
+            return []
+        window = doc[noun.i + 1 : min(stop + self.g.longest_inclusion, sentence.end)]
+        words = [t.lower_ for t in window]
+        for offset, token in enumerate(window[: stop - noun.i - 1]):
+            if token.pos_ in ("VERB", "AUX"):
                 break
+            j = noun.i + 1 + offset
             for locution in self.g.inclusion_locutions:
-                words = tuple(t.lower_ for t in doc[j : j + len(locution)])
-                if words != locution:
+                if tuple(words[offset : offset + len(locution)]) != locution:
                     continue
                 k = j + len(locution)
                 while k < sentence.end and (

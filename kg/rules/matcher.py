@@ -53,8 +53,9 @@ class RuleMatcher:
         self._multi = DependencyMatcher(vocab, validate=True)
         self._by_lemma: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
         self._has_multi = False
-        # The multi-node matcher runs only on a Doc with one of their trigger lemmas (None: on every Doc).
-        self._multi_lemmas: set[str] | None = set()
+        # The multi-node matcher runs only on a Doc that has, for one of its rules, a lemma of every node that
+        # asks for lemmas (« livrer » alone does not run « se voir livrer »). None: it runs on every Doc.
+        self._multi_lemmas: list[list[frozenset[str]]] | None = []
         for rule in rules:
             try:
                 checked.add(rule.id, [rule.pattern])
@@ -65,11 +66,12 @@ class RuleMatcher:
             if word is None:
                 self._multi.add(rule.id, [rule.pattern])
                 self._has_multi = True
-                lemmas = _values(rule.pattern[0].get("RIGHT_ATTRS", {}).get("LEMMA"))
-                if lemmas is None or self._multi_lemmas is None:
+                nodes = [node.get("RIGHT_ATTRS", {}).get("LEMMA") for node in rule.pattern]
+                needed = [_values(lemma) for lemma in nodes if lemma is not None]
+                if not needed or any(lemmas is None for lemmas in needed) or self._multi_lemmas is None:
                     self._multi_lemmas = None
                 else:
-                    self._multi_lemmas.update(lemmas)
+                    self._multi_lemmas.append([lemmas for lemmas in needed if lemmas is not None])
                 continue
             lemmas, tags = word
             for lemma in sorted(lemmas):
@@ -79,15 +81,18 @@ class RuleMatcher:
 
     def __call__(self, doc: Doc) -> list[Match]:
         found: list[Match] = []
-        by_lemma, multi_lemmas = self._by_lemma, self._multi_lemmas
-        run_multi = self._has_multi and multi_lemmas is None
+        by_lemma = self._by_lemma
+        lemmas: set[str] = set()
         for token in doc:
             lemma = token.lemma_
+            lemmas.add(lemma)
             for rule_id, tags in by_lemma.get(lemma, ()):
                 if tags is None or token.pos_ in tags:
                     found.append((rule_id, {"trigger": token.i}))
-            if not run_multi and self._has_multi and multi_lemmas is not None and lemma in multi_lemmas:
-                run_multi = True
+        run_multi = self._has_multi and (
+            self._multi_lemmas is None
+            or any(all(not needed.isdisjoint(lemmas) for needed in rule) for rule in self._multi_lemmas)
+        )
         if run_multi:
             for match_id, token_ids in self._multi(doc):
                 rule_id = self._vocab.strings[match_id]
