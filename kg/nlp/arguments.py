@@ -407,21 +407,17 @@ class ArgumentFinder:
             # « envoyer des canons, ainsi que des drones »: the parser coordinates the second
             # object with the verb; a nominal conjunct without a subject of its own is an object.
             for child in node.children:
-                if (
-                    child.dep_ == "conj"
-                    and child.pos_ == "NOUN"
-                    and not self.is_clause(child)
-                    and not self.marker(child)
-                ):
+                if child.dep_ != "conj" or self.marker(child) or self.is_clause(child):
+                    continue
+                # « développe avec le Royaume-Uni et l'Italie », « expédiés depuis la Chine et Hong Kong »: a name
+                # coordinated with the verb right after a marked name is the conjunct of that name's phrase.
+                previous = self._phrase_before(node, child) if _is_name(child) else None
+                if previous is not None:
+                    out.append(Argument(child, previous.rel, previous.marker))
+                elif child.pos_ == "NOUN":
                     for arg in self._with_conjuncts(Argument(child, "obj", "")):
                         out.append(arg)
                         out.extend(self._lifted(arg.token))
-                elif child.dep_ == "conj" and child.pos_ == "PROPN" and not self.marker(child):
-                    # « développe avec le Royaume-Uni et l'Italie »: a name coordinated with the verb after a name
-                    # whose words the tokenizer split is the conjunct of that name's phrase, with its preposition.
-                    previous = self._phrase_before(node, child)
-                    if previous is not None:
-                        out.append(Argument(child, previous.rel, previous.marker))
         return out
 
     def _phrase_before(self, verb: Token, conjunct: Token) -> Argument | None:
@@ -559,7 +555,13 @@ class ArgumentFinder:
             a.rel in ("obj", "obl:arg", "obl:mod", "nmod") and "Rel" in a.token.morph.get("PronType", [])
             for a in arguments
         ):
-            return arguments  # the parser attached the relative pronoun itself: resolve_relative does the rest
+            # The parser attached the relative pronoun itself (resolve_relative does the rest), but may still
+            # take an inverted subject for an object: « des blindés que lui a offerts l'Australie ».
+            found = self.relative_clause(verb)
+            inverted = found[3] if found is not None else None
+            if inverted is None or inverted.i < verb.i or any(a.rel in SUBJECTS for a in arguments):
+                return arguments
+            return [Argument(a.token, "nsubj", "") if a.token.i == inverted.i else a for a in arguments]
         found = self.relative_clause(verb)
         if found is None:
             return arguments
