@@ -363,6 +363,13 @@ class Extractor:
         items: list[FoundItem] = []
         sides: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
         ruled_out: dict[str, list[Actor]] = {"suppliers": [], "recipients": [], "beneficiaries": []}
+        trigger_node = doc[nodes["trigger"]]
+        cache["trigger"] = [Argument(trigger_node, "self", ""), *self.arguments.arguments(trigger_node)]
+        for arg in cache["trigger"]:
+            if arg.marker in self.grammar.exchange_markers:
+                # « achète des Su-35 à Moscou en échange de drones Shahed »: what pays is no item of the transfer.
+                used.add(arg.token.i)
+                used.update(i for f in self.resolve_items(arg.token, mentions) for i in (f.token.i, *f.words))
         # Beneficiaries first: « des obus destinés à l'Ukraine » is no seller of the purchase.
         for role in ("items", "beneficiaries", "suppliers", "recipients"):
             for slot in self._markers[rule.id].get(role, ()):
@@ -554,6 +561,11 @@ class Extractor:
                 and t.morph.get("VerbForm", []) == ["Inf"]
                 and any(c.dep_ == "mark" for c in t.children)
             ),
+            default=stop,
+        )
+        # What pays for the transfer is no part of it: « … en échange d'obus ».
+        stop = min(
+            (t.i for t in doc[trigger.i + 1 : stop] if self.arguments.full_marker(t) in self.grammar.exchange_markers),
             default=stop,
         )
         if trigger.pos_ not in ("VERB", "AUX"):
@@ -791,6 +803,8 @@ class Extractor:
             implicit_suppliers = tuple(a for a in suppliers if a not in recipients)
             if implicit_suppliers:
                 events.append(replace(base, relation="supply", suppliers=implicit_suppliers, implicit=True))
+        if relation in ("supply", "purchase") and suppliers and recipients:
+            events.extend(self._counter_transfers(base, doc[nodes["trigger"]], mentions))
         if relation == "purchase" and not beneficiaries:
             beneficiaries = _unique(
                 actor
@@ -820,6 +834,20 @@ class Extractor:
             if named:
                 events.append(replace(base, relation="supply", suppliers=named, implicit=True))
         return events
+
+    def _counter_transfers(self, base: Event, trigger: Token, mentions: dict[int, Mention]) -> list[Event]:
+        """« Moscou livre des vivres à Pyongyang en échange d'obus », « achète des drones à Téhéran en contrepartie
+        de pétrole »: what pays for a transfer goes the other way, between the same parties, as surely."""
+        paid = _distinct_items(
+            found
+            for arg in self.arguments.arguments(trigger)
+            if arg.marker in self.grammar.exchange_markers
+            for found in self.resolve_items(arg.token, mentions)
+        )
+        if not paid:
+            return []
+        counter = replace(base, relation="supply", suppliers=base.recipients, recipients=base.suppliers)
+        return [replace(counter, items=tuple(f.item for f in paid))]
 
     def _is_personnel(self, token: Token, mentions: dict[int, Mention]) -> bool:
         """Whether `token` names people (« soldats », « techniciens »)."""

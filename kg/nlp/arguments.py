@@ -180,6 +180,7 @@ class Grammar:
         self.relative_markers: dict[str, str] = data["relative_markers"]
         self.name_joiners = {w.replace("’", "'") for w in data["name_joiners"]}
         self.stray_markers = {self.normalise_marker(m) for m in data["stray_markers"]}
+        self.exchange_markers = {self.normalise_marker(m) for m in data["exchange_markers"]}
 
     def normalise_marker(self, marker: str) -> str:
         """A marker as the rules write it: case words lemmatised (« aux » → « à »), articles left out."""
@@ -1076,10 +1077,17 @@ class ArgumentFinder:
         if depth > 4 or verb.head.i == verb.i:
             return []
         head, dep = verb.head, verb.dep_
-        if verb.morph.get("VerbForm", []) == ["Inf"] and any(c.dep_ == "expl:subj" for c in head.children):
-            # « Il n'est pas question pour Paris de livrer », « il est impossible pour Berlin d'envoyer »: the
-            # « pour » phrase of an impersonal predicate is its infinitive's subject.
-            beneficiary = [a for a in self.direct(head) if a.marker == "pour" and a.token.pos_ in ("PROPN", "NOUN")]
+        if verb.morph.get("VerbForm", []) == ["Inf"] and self._impersonal(head):
+            # « Il n'est pas question pour Paris de livrer », « il est impossible pour Berlin d'envoyer », « il est
+            # hors de question pour Washington de livrer »: the « pour » phrase of an impersonal predicate (or of
+            # its complement) is its infinitive's subject.
+            predicates = [head, *(c for c in head.children if c.dep_ in ("obl:arg", "obl", "xcomp") and c.i < verb.i)]
+            beneficiary = [
+                a
+                for predicate in predicates
+                for a in self.direct(predicate)
+                if a.marker == "pour" and a.token.pos_ in ("PROPN", "NOUN")
+            ]
             if beneficiary:
                 return [Argument(a.token, "nsubj", "") for a in beneficiary]
         if (
@@ -1167,6 +1175,15 @@ class ArgumentFinder:
             ):
                 return child
         return None
+
+    @staticmethod
+    def _impersonal(predicate: Token) -> bool:
+        """Whether a predicate is impersonal (« il est impossible », « il est hors de question »): its subject is
+        the expletive « il », tagged so or read as a plain subject of « être »."""
+        return any(
+            c.dep_ == "expl:subj" or (c.dep_ == "nsubj" and c.lower_ == "il" and predicate.lemma_ == "être")
+            for c in predicate.children
+        )
 
     def _subject_before(self, verb: Token) -> Token | None:
         """« …: l'Iran l'approvisionne en drones »: the noun phrase right before a conjugated verb and its clitics,

@@ -202,6 +202,19 @@ class ModalityClassifier:
                 return True
         return False
 
+    def _excluding_phrase(self, governor: Token) -> bool:
+        """Whether a governor is, or has as its complement, a phrase that excludes the act (« est hors de
+        question »): the noun read with its prepositions, however the parser hung it."""
+        phrases = self._set("negated", "predicate_phrases")
+        candidates = [governor, *(c for c in governor.children if c.dep_ in ("obl", "obl:arg", "obl:mod", "xcomp"))]
+        for noun in candidates:
+            if noun.pos_ != "NOUN":
+                continue
+            cases = [c.lower_ for c in noun.children if c.dep_ == "case" and c.i < noun.i]
+            if " ".join([*cases, noun.lower_]) in phrases:
+                return True
+        return False
+
     def _denied_by_homograph(self, trigger: Token) -> bool:
         """« Téhéran dément avoir livré des missiles »: a denying verb the tagger read as the adjective or adverb
         it is spelt like (« dément »), hung on the trigger it governs."""
@@ -234,6 +247,9 @@ class ModalityClassifier:
             governing = position > 0 and token.i not in coordinates
             negated_here = self._negated(token)
             if governing and lemma in self._set("negated", "governors"):
+                found.add(self.cues["negated"].get("double_negation", "hypothetical") if negated_here else "negated")
+                continue
+            if governing and self._excluding_phrase(token):
                 found.add(self.cues["negated"].get("double_negation", "hypothetical") if negated_here else "negated")
                 continue
             if negated_here and not (governing and lemma in self._set("reported", "governors")):

@@ -113,7 +113,8 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         complement = any(c.i > token.i and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for c in token.children) or (
             following is not None and following.pos_ in ("DET", "ADP", "NUM")
         )
-        return complement and not any(t.pos_ in ("VERB", "AUX") for t in token.sent)
+        # No conjugated verb: an infinitive may be there (« Zelensky presse l'Allemagne de livrer … »).
+        return complement and not any(finite(t) for t in token.sent)
 
     def coordinated(token: Token) -> bool:
         """« Ankara vend des drones et livre des blindés »: a word right after « et » or « ou », coordinated with a
@@ -261,7 +262,8 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 lemma = infinitive(lower)
                 if lemma is not None:
                     token.lemma_ = lemma
-            elif token.pos_ == "NOUN":
+            elif token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.is_lower):
+                # (A word in lower case tagged a name is no name.)
                 lemma = infinitive(lower)
                 if lemma is None:
                     continue
