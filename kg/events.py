@@ -993,6 +993,8 @@ class Extractor:
             if token.dep_ == "advcl" and not purpose:
                 return None  # « …: l'Iran l'approvisionne »: a clause with its own verb form is no purpose
             token = token.head
+            if token.pos_ == "NOUN" and acquiring and token.lemma_ in self.grammar.acquisition_request_governors:
+                return token  # « dans l'espoir d'obtenir des F-16 »
             if token.pos_ != "VERB":
                 continue
             lemma = token.lemma_
