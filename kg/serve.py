@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.cli_args import positive
 from kg.errors import KgError
+from kg.queries.page import page_examples
 from kg.store import LatestStore, open_store
 
 if TYPE_CHECKING:
@@ -593,18 +594,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _examples() -> bytes:
-    """The named queries (kg/queries/*.rq) as page examples: name, description, runnable text."""
-    from kg.queries import load_named_queries
-
-    try:
-        examples = [{"name": q.name, "description": q.description, "query": q.bind()} for q in load_named_queries()]
-    except KgError as exc:
-        log.warning("no examples on the query page: %s", exc.message)
-        return b"[]"
-    return json.dumps(examples, ensure_ascii=False).encode("utf-8")
-
-
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -626,7 +615,8 @@ def serve(
     open_store(out)  # the one-line error for a missing store, before anything starts
     loopback = _is_loopback(host)
     try:
-        server = _Server((host, port), None, timeout, max_results, _examples(), frozenset({host}) if loopback else None)
+        hosts = frozenset({host}) if loopback else None
+        server = _Server((host, port), None, timeout, max_results, page_examples(), hosts)
     except OSError as exc:
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     # Installed explicitly: a shell starting us in the background would otherwise leave SIGINT ignored.
