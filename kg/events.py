@@ -409,8 +409,12 @@ class Extractor:
                             used.update(range(named.start, named.end))
                         if found_items:
                             items.extend(found_items)
+                            party_noun = named is None and (
+                                arg.token.lemma_ in self.grammar.party_nouns
+                                or arg.token.lower_ in self.grammar.party_nouns
+                            )
                             if any(_within(f.token, arg.token, ("acl",)) for f in found_items) and not (
-                                named is not None and named.kind == "actor"
+                                (named is not None and named.kind == "actor") or party_noun
                             ):
                                 # Not when the items came from a clause on the argument (« demander à ses alliés
                                 # de livrer des chars »), nor from a phrase the parser hung on a name (« reçu de
@@ -654,6 +658,7 @@ class Extractor:
             ]
             if not found_items:
                 return [], set()
+        found_items = self._without_announcers(found_items)
         if self._out_of_scope(rule, trigger) or self._training(trigger, found_items):
             return [], set()
         if not found_items and rule.id in self._implied and (not rule.needs_money or self._money_object(trigger)):
@@ -848,6 +853,27 @@ class Extractor:
             return []
         counter = replace(base, relation="supply", suppliers=base.recipients, recipients=base.suppliers)
         return [replace(counter, items=tuple(f.item for f in paid))]
+
+    def _without_announcers(self, found: list[FoundItem]) -> list[FoundItem]:
+        """`found` without a generic item that announces the list after it (« trois types d'armes : des drones,
+        des missiles et des obus »): the list names the items, the announcing noun counts them."""
+        if len(found) < 2:
+            return found
+        kept = []
+        for f in found:
+            end = max(f.words.stop, f.token.i + 1)
+            doc = f.token.doc
+            entry = self.vocabulary.items.get(f.item.iri or "")
+            announces = (
+                entry is not None
+                and entry.generic
+                and end < len(doc)
+                and doc[end].text in self.grammar.list_openers
+                and any(other.token.i > end for other in found)
+            )
+            if not announces:
+                kept.append(f)
+        return kept
 
     def _is_personnel(self, token: Token, mentions: dict[int, Mention]) -> bool:
         """Whether `token` names people (« soldats », « techniciens »)."""

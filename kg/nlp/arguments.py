@@ -323,6 +323,18 @@ class ArgumentFinder:
                 # often behind an article the parser took for one; the phrase is the object.
                 dep = "obj"
             if (
+                dep == "obj"
+                and marker == "de"
+                and child.pos_ in ("NOUN", "PROPN")
+                and any(
+                    c.dep_ == "det" and ("Yes" in c.morph.get("Poss", []) or "Def" in c.morph.get("Definite", []))
+                    for c in child.children
+                )
+            ):
+                # « a reçu de ses voisins des obus »: « de » before a possessive or a definite article is the
+                # preposition, not a partitive article; the phrase is no object.
+                dep = "obl:arg"
+            if (
                 dep == "advmod"
                 and child.pos_ == "NOUN"
                 and any(c.dep_ == "det" and c.lower_ in self.g.indefinite_articles for c in child.children)
