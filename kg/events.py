@@ -519,6 +519,91 @@ class Extractor:
             groups.setdefault(key, ([], sides[0], sides[1]))[0].append(item)
         return list(groups.values())
 
+    def _paired_groups(
+        self,
+        rule: Rule,
+        trigger: Token,
+        mentions: dict[int, Mention],
+        found: list[FoundItem],
+        suppliers: tuple[Actor, ...],
+        recipients: tuple[Actor, ...],
+    ) -> list[tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]] | None:
+        """One verb, several items each with its own party: « la France a livré des Caesar à l'Ukraine, des Rafale
+        à la Grèce et des sous-marins au Brésil », « s'est procuré des obusiers auprès de l'Inde et des radars
+        auprès de la France ». Read from the words, since the parser rarely hangs the later pairs on the verb: an
+        item, its adjectives, a marker one side of the rule takes and a party, then a separator and the next pair.
+        Two pairs or more with the same side make one group each; an item without a phrase of its own goes with
+        the pair after it (« des chars et des obus à l'Ukraine, des avions à la Pologne »). None when the words do
+        not read so."""
+        doc, end = trigger.doc, trigger.sent.end
+        side_of: dict[str, str] = {}
+        for side in ("suppliers", "recipients"):
+            for slot in self._markers[rule.id].get(side, ()):
+                if slot.node == "trigger" and slot.markers:
+                    for marker in slot.markers:
+                        side_of.setdefault(marker, side)
+        pairs: list[tuple[Mention, str, Mention]] = []
+        i, previous_end = trigger.i + 1, None
+        while i < end:
+            token = doc[i]
+            mention = mentions.get(i)
+            if mention is None or mention.kind != "item" or mention.start != i:
+                if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "acl") and token.i != trigger.i:
+                    break  # another clause
+                if previous_end is not None and not (
+                    token.lower_ in self.grammar.list_conjunctions
+                    or token.text == ","
+                    or token.pos_ in ("DET", "NUM")
+                    or token.lower_ in self.grammar.partitive_articles
+                ):
+                    break  # the pairs must follow one another
+                i += 1
+                continue
+            j = mention.end
+            # Its adjectives, nationality and name: « des canons Caesar français ».
+            while j < end and (doc[j].pos_ == "ADJ" or getattr(mentions.get(j), "kind", None) in ("demonym", "item")):
+                j = mentions[j].end if j in mentions else j + 1
+            k = j
+            words: list[str] = []
+            while k < end and len(words) < 3 and (doc[k].pos_ in ("ADP", "ADV") or doc[k].lower_ in ("de", "d'")):
+                words.append(doc[k].lower_)
+                k += 1
+            while k < end and doc[k].pos_ == "DET":
+                k += 1
+            party = mentions.get(k)
+            marker = self.grammar.normalise_marker(" ".join(words)) if words else ""
+            if party is None or party.kind != "actor" or party.start != k or marker not in side_of:
+                if previous_end is not None:
+                    i = mention.end
+                    previous_end = None if pairs else previous_end
+                    continue
+                i = mention.end
+                continue
+            pairs.append((mention, side_of[marker], party))
+            i = previous_end = party.end
+        sides = {side for _, side, _ in pairs}
+        parties = {party.start for _, _, party in pairs}
+        if len(pairs) < 2 or len(sides) != 1 or len(parties) < 2:
+            return None
+        side = sides.pop()
+        groups: list[tuple[list[FoundItem], tuple[Actor, ...], tuple[Actor, ...]]] = []
+        taken: set[int] = set()
+        for mention, _, party in pairs:
+            actors = self._mention_actors(party, doc)
+            if not actors:
+                return None
+            items = [f for f in found if f.token.i < mention.end and f.token.i not in taken]
+            if not any(mention.start <= f.token.i < mention.end for f in items):
+                items += self.resolve_items(doc[mention.start : mention.end].root, mentions)
+            taken.update(f.token.i for f in items)
+            if not items:
+                return None
+            groups.append((items, suppliers, actors) if side == "recipients" else (items, actors, recipients))
+        rest = [f for f in found if f.token.i not in taken]
+        if rest:
+            groups.append((rest, suppliers, recipients))
+        return groups
+
     def _fill_stray(
         self,
         rule: Rule,
@@ -735,7 +820,12 @@ class Extractor:
         value = read_value(trigger)
         events: list[Event] = []
         stated = bool(parties["suppliers"])
-        for group, group_suppliers, group_recipients in self._item_groups(found_items, suppliers, recipients, stated):
+        groups = None
+        if relation in TRANSFER_RELATIONS and trigger.pos_ in ("VERB", "AUX"):
+            groups = self._paired_groups(rule, trigger, mentions, found_items, suppliers, recipients)
+        if groups is None:
+            groups = self._item_groups(found_items, suppliers, recipients, stated)
+        for group, group_suppliers, group_recipients in groups:
             events.extend(
                 self._group_events(
                     rule,
