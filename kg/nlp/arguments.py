@@ -1089,6 +1089,17 @@ class ArgumentFinder:
         if depth > 4 or verb.head.i == verb.i:
             return []
         head, dep = verb.head, verb.dep_
+        if (
+            verb.morph.get("VerbForm", []) == ["Inf"]
+            and dep == "acl"
+            and head.pos_ == "PROPN"
+            and head.i < verb.i
+            and head.dep_ in ("ROOT", "root", "nsubj")
+            and all(c.lower_ in ("de", "d'") for c in verb.children if c.dep_ == "mark")
+        ):
+            # « Pékin dément fournir des armes »: the parser read the governing verb as an adjective and hung the
+            # infinitive on the name before it; a name takes no infinitive, so it is the clause's subject.
+            return self._with_conjuncts(Argument(head, "nsubj", ""))
         if verb.morph.get("VerbForm", []) == ["Inf"] and self._impersonal(head):
             # « Il n'est pas question pour Paris de livrer », « il est impossible pour Berlin d'envoyer », « il est
             # hors de question pour Washington de livrer »: the « pour » phrase of an impersonal predicate (or of
