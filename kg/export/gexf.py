@@ -2,11 +2,18 @@
 
 Written with lxml rather than networkx's `write_gexf`, whose output fails the
 official schema (`name=""` on `<graph>`) and which raises on None or list
-values. Colours, sizes, thickness and shapes go in the viz namespace, as Gephi,
-networkx and the GEXF primer write them; the official XSDs declare them in the
-main namespace instead, so `strip_viz` sets them aside before validating.
-Times are article dates (`timeformat="date"`): each node and edge lists the
-periods its events' articles cover as `<spells>`, so Gephi's timeline works.
+values. Colours, sizes, positions, thickness and shapes go in the viz
+namespace, as Gephi, networkx and the GEXF primer write them; the official
+XSDs declare them in the main namespace instead, so `schema_view` moves them
+there before validating (their values are checked too).
+Between two actors there is one edge per relation and item category; in GEXF
+1.3 each carries `kind="relation:category"`, which Gephi takes as the edge's
+type, so it keeps parallel edges of different kinds apart instead of merging
+them (1.2draft has no `kind`). Edge ids are hashes of what the edge joins.
+Nodes sit at the explorer's positions (`viz:position`), so Gephi opens on the
+explorer's picture. Times are article dates (`timeformat="date"`): each node
+and edge lists the periods its events' articles cover as `<spells>`, so
+Gephi's timeline works.
 """
 
 from __future__ import annotations
@@ -29,11 +36,12 @@ class GexfVersion:
     namespace: str
     viz: str
     timerepresentation: bool
+    edge_kind: bool
 
 
 VERSIONS = {
-    "1.3": GexfVersion("1.3", "http://gexf.net/1.3", "http://gexf.net/1.3/viz", True),
-    "1.2draft": GexfVersion("1.2", "http://www.gexf.net/1.2draft", "http://www.gexf.net/1.2draft/viz", False),
+    "1.3": GexfVersion("1.3", "http://gexf.net/1.3", "http://gexf.net/1.3/viz", True, True),
+    "1.2draft": GexfVersion("1.2", "http://www.gexf.net/1.2draft", "http://www.gexf.net/1.2draft/viz", False, False),
 }
 DEFAULT_VERSION = "1.3"
 
@@ -69,6 +77,9 @@ def gexf_bytes(network: Network, version: str = DEFAULT_VERSION) -> bytes:
         _spells(element, node.periods, tag)
         _colour(etree.SubElement(element, f"{{{viz}}}color"), node.colour)
         etree.SubElement(element, f"{{{viz}}}size", value=_number(node.size))
+        if node.position is not None:
+            x, y = node.position
+            etree.SubElement(element, f"{{{viz}}}position", x=_number(x), y=_number(y), z="0")
 
     edges = etree.SubElement(graph, tag("edges"), count=str(len(network.edges)))
     for edge in network.edges:
@@ -81,6 +92,8 @@ def gexf_bytes(network: Network, version: str = DEFAULT_VERSION) -> bytes:
             label=xml_text(edge.label),
             weight=_number(edge.weight),
         )
+        if spec.edge_kind:
+            element.set("kind", xml_text(edge.kind))
         _values(element, edge.attributes, network.edge_attributes, tag)
         _spells(element, edge.periods, tag)
         _colour(etree.SubElement(element, f"{{{viz}}}color"), edge.colour)
@@ -90,24 +103,20 @@ def gexf_bytes(network: Network, version: str = DEFAULT_VERSION) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
 
 
-def strip_viz(document: Any) -> Any:
-    """A copy of a parsed GEXF document (lxml) without its viz elements, for validation against the official XSD.
-
-    The XSDs declare `color`, `size`, `thickness`, `position` and `shape` in the main GEXF namespace,
-    where no reader looks for them; everything else is validated as written.
+def schema_view(document: Any) -> Any:
+    """A copy of a parsed GEXF document (lxml) with its viz elements moved into the main GEXF namespace, where
+    the official XSDs declare `color`, `size`, `thickness`, `position` and `shape` (no reader looks for them
+    there): validating the copy checks every element and value as written, the viz ones included.
     """
     import copy
 
     from lxml import etree
 
     root = copy.deepcopy(document.getroot() if hasattr(document, "getroot") else document)
-    for element in list(root.iter()):
-        if (
-            isinstance(element.tag, str)
-            and element.tag.startswith("{")
-            and element.tag[1:].split("}")[0].endswith("/viz")
-        ):
-            element.getparent().remove(element)
+    main = etree.QName(root).namespace
+    for element in root.iter():
+        if isinstance(element.tag, str) and (etree.QName(element).namespace or "").endswith("/viz"):
+            element.tag = f"{{{main}}}{etree.QName(element).localname}"
     etree.cleanup_namespaces(root)
     return etree.ElementTree(root)
 

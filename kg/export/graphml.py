@@ -2,8 +2,10 @@
 
 GraphML has no lists, maps or nulls: every attribute is a declared scalar
 (`<key attr.type=…>`) and an unknown one is left out. Colours and sizes are
-plain attributes (`color` as `#rrggbb`, `size`, `width`), since GraphML has no
-standard for them; times are the `first`/`last` attributes.
+plain attributes (`color` as `#rrggbb`, `size`, `width`, and the explorer's
+position as `x`, `y`), since GraphML has no standard for them; times are the
+`first`/`last` attributes. Edge ids are the GEXF's (hashes of what they join),
+and parallel edges carry their `kind` (`relation:category`) there too.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
 # GraphML's names for the network's attribute types.
 _TYPES = {"string": "string", "integer": "long", "double": "double", "boolean": "boolean"}
-NODE_EXTRA = (AttributeSpec("label", "string"), AttributeSpec("color", "string"), AttributeSpec("size", "double"))
+NODE_EXTRA = (
+    AttributeSpec("label", "string"),
+    AttributeSpec("color", "string"),
+    AttributeSpec("size", "double"),
+    AttributeSpec("x", "double"),
+    AttributeSpec("y", "double"),
+)
 EDGE_EXTRA = (
     AttributeSpec("label", "string"),
+    AttributeSpec("kind", "string"),
     AttributeSpec("color", "string"),
     AttributeSpec("width", "double"),
     AttributeSpec("weight", "double"),
@@ -45,6 +54,8 @@ def graphml_bytes(network: Network) -> bytes:
     for node in network.nodes:
         element = etree.SubElement(graph, tag("node"), id=xml_text(node.id))
         values: dict[str, Scalar] = {"label": node.label, "color": node.colour, "size": node.size, **node.attributes}
+        if node.position is not None:
+            values["x"], values["y"] = node.position
         _data(element, values, node_specs, node_keys, tag)
     for edge in network.edges:
         element = etree.SubElement(
@@ -52,6 +63,7 @@ def graphml_bytes(network: Network) -> bytes:
         )
         values = {
             "label": edge.label,
+            "kind": edge.kind,
             "color": edge.colour,
             "width": edge.width,
             "weight": edge.weight,

@@ -4,7 +4,9 @@ Every writer (Neo4j, GEXF, GraphML, the facts table) takes an `ExportData`,
 so a test can hand one a graph built by hand, with text the extractor never
 produces (line breaks inside a sentence), and check it survives.
 Values are kept as the store has them: dates as their lexical form
-("2024-03", "2024-03-05"), a stated value as its decimal text. `Actor`,
+("2024-03", "2024-03-05"), a stated value as its decimal text. Relations are
+the keys of `events.jsonl` (`kg.model.RELATIONS`: `produce`, not the class
+name `Production`), in every export. `Actor`,
 `Document` and `Sentence` are the shared read's own (`kg.graph_reader`),
 written as read; the rest is shaped for the exports in `read.py`.
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.graph_reader.model import Actor, Document, Sentence, StoredEvent
+from kg.model import MODALITIES, RELATIONS
 
 __all__ = [
     "MODALITIES",
     "RELATIONS",
+    "RELATION_OF_CLASS",
     "Actor",
     "Document",
     "Event",
@@ -27,11 +31,23 @@ __all__ = [
     "Item",
     "Sentence",
     "Supplies",
+    "relation_key",
 ]
 
-# The relation classes of the ontology, as lower-case keys (kg:Production -> "production", as the HTML says).
-RELATIONS = ("supply", "purchase", "production", "use", "request")
-MODALITIES = ("asserted", "reported", "hypothetical", "planned", "negated")
+# The class of each relation key, by local name (kg:Production is the relation `produce`), as
+# kg.rdf.namespace.RELATION_CLASS maps them; kept here so the exports need no rdflib.
+RELATION_OF_CLASS = {
+    "Supply": "supply",
+    "Purchase": "purchase",
+    "Production": "produce",
+    "Use": "use",
+    "Request": "request",
+}
+
+
+def relation_key(class_name: str) -> str:
+    """The relation key (`produce`) of a relation class's local name (`Production`), or of a key already."""
+    return RELATION_OF_CLASS.get(class_name) or RELATION_OF_CLASS.get(class_name.capitalize()) or class_name.lower()
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,11 @@ class Supplies:
 
 @dataclass(frozen=True)
 class Fact:
-    """One claim across documents (kg:Fact): relation, parties, item, modality, and the events stating it."""
+    """One claim across documents (kg:Fact): relation, parties, item, modality, the events stating it, and the
+    facts denying it (`contradicted_by`: kg:contradictedBy, from an affirmed fact to a denial elsewhere).
+
+    `category` is the item category's key (`artillery`), `category_iri` its IRI.
+    """
 
     iri: str
     relation: str
@@ -97,6 +117,8 @@ class Fact:
     first: str | None = None
     last: str | None = None
     events: tuple[str, ...] = ()
+    category_iri: str | None = None
+    contradicted_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,3 +132,5 @@ class ExportData:
     events: list[Event] = field(default_factory=list)
     supplies: list[Supplies] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    # Item category key -> its English label (`artillery` -> "Artillery"), as the named queries print it.
+    category_labels: dict[str, str] = field(default_factory=dict)

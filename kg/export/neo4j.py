@@ -2,7 +2,7 @@
 
 - `nodes-*.csv`, `rels-*.csv`: the `neo4j-admin database import full` format
   (`iri:ID(<label>)`, `:LABEL`, `:START_ID(<label>)`, `:END_ID(<label>)`,
-  `:TYPE`, typed columns such as `n_events:int` and `categories:string[]`), RFC 4180
+  `:TYPE`, typed columns such as `n_events:int`, `date:date` and `categories:string[]`), RFC 4180
   quoting (CRLF line ends; a field with a comma, quote or line break is quoted, quotes doubled);
 - `import.cypher`: constraints, then the batched MERGE statements with their data
   written in, for `cypher-shell -f` on a running database; twice changes nothing;
@@ -19,7 +19,13 @@ from pathlib import Path
 
 from kg.export.cypher import load_csv_statements, merge_statements, schema_statements, script
 from kg.export.model import ExportData
-from kg.export.tables import ARRAY_DELIMITER, Column, NodeTable, RelationshipTable, node_tables, relationship_tables
+from kg.export.tables import (
+    NodeTable,
+    RelationshipTable,
+    array_delimiter,
+    node_tables,
+    relationship_tables,
+)
 from kg.files import write_folder
 
 README_TEMPLATE = Path(__file__).resolve().parent / "neo4j-readme.md"
@@ -43,8 +49,9 @@ def write_neo4j(data: ExportData, folder: Path) -> Path:
 
 def neo4j_files(nodes: list[NodeTable], relationships: list[RelationshipTable]) -> dict[str, str]:
     """File name -> content of the Neo4j folder."""
-    files = {table.file: node_csv(table) for table in nodes}
-    files.update({rel.file: relationship_csv(rel) for rel in relationships})
+    delimiter = array_delimiter([*nodes, *relationships])
+    files = {table.file: node_csv(table, delimiter) for table in nodes}
+    files.update({rel.file: relationship_csv(rel, delimiter) for rel in relationships})
     schema = schema_statements(nodes)
     files["constraints.cypher"] = script(
         "kg: uniqueness constraints on the IRI of every node label (Neo4j 5).\n"
@@ -59,35 +66,42 @@ def neo4j_files(nodes: list[NodeTable], relationships: list[RelationshipTable]) 
     files["load-csv.cypher"] = script(
         "kg: the same graph from the CSV files of this folder, copied into the database's import folder.\n"
         "Needs dbms.import.csv.legacy_quote_escaping=false (RFC 4180 quotes). cypher-shell -f load-csv.cypher",
-        [*schema, *load_csv_statements(nodes, relationships)],
+        [*schema, *load_csv_statements(nodes, relationships, delimiter=delimiter)],
     )
-    files["README.md"] = readme(nodes, relationships)
+    files["README.md"] = readme(nodes, relationships, delimiter)
     return files
 
 
-def node_csv(table: NodeTable) -> str:
+def node_csv(table: NodeTable, delimiter: str = ";") -> str:
     columns = table.columns
-    rows = ([row["iri"], table.label, *(_field(row["props"].get(c.name), c) for c in columns)] for row in table.rows)
+    rows = (
+        [row["iri"], table.label, *(_field(row["props"].get(c.name), delimiter) for c in columns)] for row in table.rows
+    )
     return _csv([table.id_header, ":LABEL", *(c.header for c in columns)], rows)
 
 
-def relationship_csv(rel: RelationshipTable) -> str:
+def relationship_csv(rel: RelationshipTable, delimiter: str = ";") -> str:
     columns = rel.columns
     rows = (
-        [row["start"], row["end"], rel.type, *(_field(row["props"].get(c.name), c) for c in columns)]
+        [row["start"], row["end"], rel.type, *(_field(row["props"].get(c.name), delimiter) for c in columns)]
         for row in rel.rows
     )
     return _csv([rel.start_header, rel.end_header, ":TYPE", *(c.header for c in columns)], rows)
 
 
-def admin_import_command(nodes: list[NodeTable], relationships: list[RelationshipTable]) -> str:
+def delimiter_option(delimiter: str) -> str:
+    """neo4j-admin's `--array-delimiter` value: a printable ASCII character as itself, another as `U+XXXX`."""
+    return delimiter if " " < delimiter < "\x7f" else f"U+{ord(delimiter):04X}"
+
+
+def admin_import_command(nodes: list[NodeTable], relationships: list[RelationshipTable], delimiter: str = ";") -> str:
     """The exact `neo4j-admin database import full` command, run from the folder of the CSV files."""
     parts = ["neo4j-admin database import full neo4j"]
     parts += [f"--nodes={table.file}" for table in nodes]
     parts += [f"--relationships={rel.file}" for rel in relationships]
     parts += [
         "--delimiter=','",
-        f"--array-delimiter='{ARRAY_DELIMITER}'",
+        f"--array-delimiter='{delimiter_option(delimiter)}'",
         "--quote='\"'",
         "--multiline-fields=true",
         "--legacy-style-quoting=false",
@@ -97,7 +111,7 @@ def admin_import_command(nodes: list[NodeTable], relationships: list[Relationshi
     return " \\\n    ".join(parts)
 
 
-def readme(nodes: list[NodeTable], relationships: list[RelationshipTable]) -> str:
+def readme(nodes: list[NodeTable], relationships: list[RelationshipTable], delimiter: str = ";") -> str:
     """The folder's README: its files, the model and the commands, from `neo4j-readme.md`."""
     files = "\n".join(
         [f"| `{t.file}` | `(:{t.label})` | {len(t.rows)} |" for t in nodes]
@@ -107,18 +121,19 @@ def readme(nodes: list[NodeTable], relationships: list[RelationshipTable]) -> st
         README_TEMPLATE.read_text(encoding="utf-8")
         .replace("{files}", files)
         # The template indents the command's first line as a code block; its other lines follow.
-        .replace("{admin_command}", admin_import_command(nodes, relationships).replace("\n", "\n    "))
+        .replace("{admin_command}", admin_import_command(nodes, relationships, delimiter).replace("\n", "\n    "))
+        .replace("{delimiter}", delimiter_option(delimiter))
     )
 
 
-def _field(value: object, column: Column) -> str:
-    """A CSV field as neo4j-admin reads it: empty for no value, `true`/`false`, arrays joined by `;`."""
+def _field(value: object, delimiter: str) -> str:
+    """A CSV field as neo4j-admin reads it: empty for no value, `true`/`false`, arrays joined by `delimiter`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ARRAY_DELIMITER.join(value)
+        return delimiter.join(value)
     if isinstance(value, float):
         return repr(value)
     return str(value)

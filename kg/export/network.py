@@ -1,10 +1,15 @@
 """`ExportData` -> the actor network that Gephi and GraphML files describe, drawn as the HTML explorer draws it.
 
-Nodes are the actors party to an event (id: the actor's IRI); an edge goes
+Nodes are the actors party to an event (id: the actor's IRI), at the
+explorer's positions (`kg.render.layout`, the same call on the same actors
+and links, so Gephi opens on the explorer's picture); an edge goes
 supplier -> recipient for one relation and one item category (`none` when the
 event states no item), as in the explorer, and carries its events' counts,
 dates and modalities (`asserted|reported`…) and one sentence of evidence, its
-earliest article's. Every
+earliest article's. Edges between the same two actors are told apart by their
+`kind` (`supply:drone`), and each edge's id is a hash of what it joins
+(source, target, relation, category), so it stays the same from build to
+build whatever else the graph gains. Every
 attribute is a scalar (string, integer or boolean), and an unknown one (no
 Wikidata id, no dated article) is left out rather than empty, so GraphML needs no
 dict, list or null and networkx writes and reads them as they are.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -75,16 +81,22 @@ class NetworkNode:
     colour: str
     size: float
     periods: tuple[Period, ...] = ()
+    # The explorer's position in pixels, y pointing up (the explorer's y points down).
+    position: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
 class NetworkEdge:
-    """Supplier -> recipient for one relation and category; dashed when some of its events are not asserted."""
+    """Supplier -> recipient for one relation and category; dashed when some of its events are not asserted.
+
+    `kind` (`relation:category`) tells it from the other edges between the same two actors.
+    """
 
     id: str
     source: str
     target: str
     label: str
+    kind: str
     attributes: dict[str, Scalar]
     colour: str
     width: float
@@ -123,14 +135,50 @@ def build_network(data: ExportData, palette: Palette | None = None) -> Network:
             partners[supplier].add(recipient)
             partners[recipient].add(supplier)
     most = max((len(p) for p in partners.values()), default=0)
-    nodes = [_node(data, iri, node_events[iri], len(partners[iri]), most, colours) for iri in sorted(node_events)]
-    edges = [
-        _edge(data, f"e{number}", key, edge_events[key], colours) for number, key in enumerate(sorted(edge_events))
+    positions = explorer_positions(data, node_events, edge_events)
+    nodes = [
+        _node(data, iri, node_events[iri], len(partners[iri]), most, colours, positions[iri])
+        for iri in sorted(node_events)
     ]
+    edges = [_edge(data, key, edge_events[key], colours) for key in sorted(edge_events)]
     return Network(nodes, edges)
 
 
-def _node(data: ExportData, iri: str, events: list[Event], partners: int, most: int, colours: Palette) -> NetworkNode:
+def edge_id(source: str, target: str, relation: str, category: str) -> str:
+    """A stable edge id: the first 16 hex digits of the SHA-256 of its ends, relation and category."""
+    text = "\x1f".join((source, target, relation, category))
+    return "e" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def explorer_positions(
+    data: ExportData, node_events: dict[str, list[Event]], edge_events: dict[tuple[str, str, str, str], list[Event]]
+) -> dict[str, tuple[float, float]]:
+    """Each actor's position in the HTML explorer (`kg.render.layout.layout`, seed 7), y turned to point up.
+
+    The layout depends on the order of the nodes, so they are numbered as the explorer numbers them (by
+    English label, case-folded, then IRI); the links are the same supplier-recipient pairs.
+    """
+    from kg.render.layout import layout
+
+    def name(iri: str) -> str:
+        actor = data.actors.get(iri)
+        return actor.name if actor else iri.rsplit("/", 1)[-1]
+
+    order = sorted(node_events, key=lambda iri: (name(iri).casefold(), iri))
+    index = {iri: number for number, iri in enumerate(order)}
+    placed = layout(len(order), ((index[s], index[r]) for s, r, _, _ in sorted(edge_events)), seed=7)
+    return {iri: (x, -y if y else 0.0) for iri, (x, y) in zip(order, placed, strict=True)}
+
+
+def _node(
+    data: ExportData,
+    iri: str,
+    events: list[Event],
+    partners: int,
+    most: int,
+    colours: Palette,
+    position: tuple[float, float] | None = None,
+) -> NetworkNode:
     actor = data.actors.get(iri)
     name = actor.name if actor else iri.rsplit("/", 1)[-1]
     kind = actor.kind if actor else "Actor"
@@ -151,12 +199,11 @@ def _node(data: ExportData, iri: str, events: list[Event], partners: int, most: 
         colour=colours.kind_colour(kind),
         size=node_size(partners, most),
         periods=_periods(events),
+        position=position,
     )
 
 
-def _edge(
-    data: ExportData, edge_id: str, key: tuple[str, str, str, str], events: list[Event], colours: Palette
-) -> NetworkEdge:
+def _edge(data: ExportData, key: tuple[str, str, str, str], events: list[Event], colours: Palette) -> NetworkEdge:
     supplier, recipient, relation, category = key
     modalities = {e.modality for e in events}
     documents = len({e.document for e in events})
@@ -173,10 +220,11 @@ def _edge(
     }
     attributes.update(_date_range(events))
     return NetworkEdge(
-        id=edge_id,
+        id=edge_id(*key),
         source=supplier,
         target=recipient,
         label=f"{relation} {category}",
+        kind=f"{relation}:{category}",
         attributes=attributes,
         colour=colours.category_colour(None if category == NO_CATEGORY else category),
         width=edge_width(documents),

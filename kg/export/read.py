@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.export.model import Event, ExportData, Fact, Flow, Item, Supplies
+from kg.export.model import Event, ExportData, Fact, Flow, Item, Supplies, relation_key
 from kg.graph_reader import GraphEvents, StoredFlow, read_graph_events
 from kg.graph_reader.read import UNLABELLED, integer
 from kg.query import local_name, select_rows
@@ -73,8 +73,12 @@ def read_export_data(store: Any, graph: GraphEvents | None = None, stored: Store
         graph = read_graph_events(store)
     if stored is None:
         stored = read_stored_facts(store)
-    flows, items = _flows_and_items(graph.flows, _read_concepts(store))
-    events = [Event(**vars(event), flows=flows.get(event.iri, ())) for event in graph.events.values()]
+    concepts = _read_concepts(store)
+    flows, items = _flows_and_items(graph.flows, concepts)
+    events = [
+        Event(**{**vars(event), "relation": relation_key(event.relation)}, flows=flows.get(event.iri, ()))
+        for event in graph.events.values()
+    ]
     documents, sentences = graph.documents, graph.sentences
     events.sort(key=lambda e: (e.date or "", documents[e.document].id, sentences[e.sentence].start or 0, e.iri))
     facts = sorted(stored.facts.values(), key=lambda f: (-f.n_sources, f.iri))
@@ -86,6 +90,7 @@ def read_export_data(store: Any, graph: GraphEvents | None = None, stored: Store
         events=events,
         supplies=_supplies(stored, facts),
         facts=facts,
+        category_labels=_category_labels(concepts),
     )
 
 
@@ -98,7 +103,19 @@ def _read_concepts(store: Any) -> dict[str, dict[str, Any]]:
         entry.setdefault(language or "", text)
         if row.get("category"):
             entry["category"] = local_name(row["category"])
+        if row["kind"] == "category":
+            entry["is_category"] = True
     return concepts
+
+
+def _category_labels(concepts: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Item category key -> English label (else the untagged one, else the key), sorted by key."""
+    labels = {
+        local_name(iri): entry.get("en") or entry.get("") or local_name(iri)
+        for iri, entry in concepts.items()
+        if entry.get("is_category")
+    }
+    return dict(sorted(labels.items()))
 
 
 def _flows_and_items(
@@ -137,10 +154,13 @@ def _read_facts(store: Any, only: list[str] | None = None) -> dict[str, Fact]:
     derived: dict[str, list[str]] = defaultdict(list)
     for row in _select(store, "fact-events", values=values):
         derived[row["fact"]].append(row["event"])
+    denied: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, "contradictions", values=values):
+        denied[row["fact"]].append(row["denial"])
     facts = (
         Fact(
             iri=row["fact"],
-            relation=local_name(row["class"]).lower(),
+            relation=relation_key(local_name(row["class"])),
             modality=local_name(row["modality"]),
             n_sources=integer(row["sources"]) or 0,
             n_mentions=integer(row["mentions"]) or 0,
@@ -151,6 +171,8 @@ def _read_facts(store: Any, only: list[str] | None = None) -> dict[str, Fact]:
             first=row.get("first"),
             last=row.get("last"),
             events=tuple(sorted(derived.get(row["fact"], ()))),
+            category_iri=row.get("category"),
+            contradicted_by=tuple(sorted(denied.get(row["fact"], ()))),
         )
         for row in _select(store, "facts", values=values)
     )
@@ -164,7 +186,8 @@ def _read_edges(
     values = None if only is None else {"edge": only}
     terms: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"relation": set(), "modality": set()})
     for row in _select(store, "supply-terms", values=values):
-        terms[row["edge"]][row["group"]].add(local_name(row["term"]).lower())
+        name = local_name(row["term"])
+        terms[row["edge"]][row["group"]].add(relation_key(name) if row["group"] == "relation" else name.lower())
     edges = {row["edge"]: row for row in _select(store, "supplies", values=values)}
     return edges, {edge: terms[edge] for edge in edges}
 
