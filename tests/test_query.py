@@ -31,6 +31,17 @@ OWN_TEXTS = {
     "q-china-iran-2.txt": " date 2024-02 La Chine a livré des drones à l'Iran.\n",
     "q-denial.txt": " date 2024-03 L'Iran n'a pas livré de drones à la Russie.\n",
     "q-calm.txt": " date 2024-04 Le temps était ensoleillé à Paris mardi.\n",
+    # The same denial twice more, in another document: still one row per pair of claims.
+    "q-denial-2.txt": " date 2024-03 Téhéran n'a jamais livré de drones à Moscou. "
+    "L'Iran n'a pas livré de drones à la Russie, a répété le ministre.\n",
+    # A ruled-out recipient of an affirmed delivery, not a denial that Iran supplies Russia.
+    "q-redirect.txt": " date 2024-06 L'Iran a livré des drones destinés à Wagner, et non à la Russie.\n",
+    # A bound (« plus de ») is no value; a stated sum is.
+    "q-values.txt": " date 2024-05 Moscou a conclu des importations de plus de 100 000 dollars de drones iraniens. "
+    "Le Pentagone a annoncé un contrat de 300 millions de dollars pour livrer des obus à Kiev.\n",
+    # A month stated in the sentence (2023-12 once kg.events dates events by kg.nlp.dates), and no date at all.
+    "q-stated.txt": " date 2024-02 En décembre, la Turquie a livré des drones à l'Azerbaïdjan.\n",
+    "q-undated.txt": "La Biélorussie a livré des obus au Venezuela.\n",
 }
 
 # The columns of each named query: the contract the query page and scripts rely on.
@@ -120,14 +131,14 @@ COLUMNS = {
     "values": [
         "amount",
         "currency",
-        "relation",
+        "relations",
         "suppliers",
         "recipients",
-        "modality",
-        "date",
+        "modalities",
+        "dates",
         "document",
         "sentence",
-        "event",
+        "events",
     ],
 }
 
@@ -373,22 +384,56 @@ def test_query_corroborated_facts_are_stated_in_several_documents(out: Path, eve
     assert ("supply", "China", "Iran", "drone", "asserted", 2) in found
 
 
-def test_query_contradictions_pair_an_affirmation_with_a_denial_elsewhere(out: Path, events: list[dict]):
+def ruled_out(events: list[dict]) -> list[dict]:
+    """Negated events beside an affirmed one of the same sentence, rule and trigger: a party ruled out
+    (« livrés à Wagner, et non à la Russie »), not a denial."""
+    kept = {
+        (e["doc"], e["start"], e["end"], e["rule"], json.dumps(e["trigger"]))
+        for e in events
+        if e["modality"] != "negated"
+    }
+    return [
+        e
+        for e in events
+        if e["modality"] == "negated" and (e["doc"], e["start"], e["end"], e["rule"], json.dumps(e["trigger"])) in kept
+    ]
+
+
+def test_query_contradictions_pair_an_affirmed_claim_with_its_denial_elsewhere_once(out: Path, events: list[dict]):
     labels = label_of(events)
-    keys = fact_keys(events)
-    expected = set()
+    redirects = ruled_out(events)
+    assert nonempty([e for e in redirects if e["doc"] == "q-redirect.txt"])
+    keys = fact_keys([e for e in events if e not in redirects])
+    pairs: dict[tuple, list[set[str]]] = defaultdict(lambda: [set(), set()])
     for (rel, s, r, item, category, modality), docs in keys.items():
         if modality != "negated" or s is None or r is None or category is None:
             continue
         for affirmed in ("asserted", "reported"):
             for affirmed_doc in keys.get((rel, s, r, item, category, affirmed), ()):
-                expected |= {(labels[s], labels[r], affirmed, affirmed_doc, d) for d in docs if d != affirmed_doc}
-    found = {
-        (row["supplierLabel"], row["recipientLabel"], row["modality"], row["affirmedIn"], row["deniedIn"])
-        for row in rows(out, "contradictions")
-    }
-    assert found == nonempty(expected)
-    assert ("Iran", "Russia", "asserted", "q-china-iran-1.txt", "q-denial.txt") in found
+                for denied_doc in docs - {affirmed_doc}:
+                    pairs[(labels[s], labels[r], affirmed)][0].add(affirmed_doc)
+                    pairs[(labels[s], labels[r], affirmed)][1].add(denied_doc)
+    expected = sorted((*key, sorted(a), sorted(d)) for key, (a, d) in nonempty(pairs).items())
+    found_rows = rows(out, "contradictions")
+    found = sorted(
+        (
+            row["supplierLabel"],
+            row["recipientLabel"],
+            row["modality"],
+            sorted(str(row["affirmedIn"]).split(", ")),
+            sorted(str(row["deniedIn"]).split(", ")),
+        )
+        for row in found_rows
+    )
+    assert found == expected
+    # One row per pair of claims, however many sentences state them; the ruled-out recipient denies nothing.
+    assert len({(row["affirmed"], row["denied"]) for row in found_rows}) == len(found_rows)
+    iran_russia = [row for row in found_rows if (row["supplierLabel"], row["recipientLabel"]) == ("Iran", "Russia")]
+    assert {row["modality"] for row in iran_russia} >= {"asserted"}
+    for row in iran_russia:
+        assert "q-denial.txt" in str(row["deniedIn"]) and "q-denial-2.txt" in str(row["deniedIn"])
+        assert "q-redirect.txt" not in str(row["deniedIn"])
+        assert row["deniedSentence"] and row["affirmedSentence"]
 
 
 def test_query_second_hand_suppliers_are_two_hops_away(out: Path, events: list[dict]):
@@ -413,17 +458,39 @@ def test_query_second_hand_suppliers_are_two_hops_away(out: Path, events: list[d
     assert ("China", "Iran", 2) in found
 
 
-def test_query_timeline_counts_transfers_per_article_month(out: Path, corpus: Path, events: list[dict]):
+def event_period(event: dict, article_dates: dict[str, str | None]) -> str:
+    """The timeline's row of an event: the month of its date (stated, else the article's), the year when only
+    the year is known, else "undated"."""
+    date = event["date"] or article_dates.get(event["doc"]) or ""
+    if re.match(r"\d{4}-\d{2}", date):
+        return date[:7]
+    if re.fullmatch(r"\d{4}", date):
+        return date
+    return "undated"
+
+
+def test_query_timeline_counts_transfers_per_month_and_the_undated_apart(out: Path, corpus: Path, events: list[dict]):
     from kg.sources import read_sources
 
-    months = {a.id: a.date[:7] for a in read_sources([corpus]) if a.date and re.match(r"\d{4}-\d{2}", a.date)}
+    article_dates = {a.id: a.date for a in read_sources([corpus])}
     expected: dict[str, list] = defaultdict(lambda: [0, set()])
     for e in distinct(events):
-        if e["relation"] in TRANSFERS and e["doc"] in months:
-            expected[months[e["doc"]]][0] += 1
-            expected[months[e["doc"]]][1].add(e["doc"])
+        if e["relation"] in TRANSFERS:
+            period = event_period(e, article_dates)
+            expected[period][0] += 1
+            expected[period][1].add(e["doc"])
     found = [(row["month"], int(row["transfers"]), int(row["documents"])) for row in rows(out, "timeline")]
     assert found == sorted((m, n, len(d)) for m, (n, d) in nonempty(expected).items())
+    # Every transfer is counted: the undated ones (the seeds without a date header, q-undated) in a row of their own.
+    assert "undated" in expected and expected["undated"][1] >= {"q-undated.txt"}
+    assert sum(n for _, n, _ in found) == sum(1 for e in distinct(events) if e["relation"] in TRANSFERS)
+
+
+@pytest.mark.xfail(strict=True, reason="kg/events.py does not yet date events by kg.nlp.dates.stated_date")
+def test_query_timeline_uses_the_date_stated_in_the_sentence(out: Path, events: list[dict]):
+    stated = [e for e in events if e["doc"] == "q-stated.txt" and e["relation"] == "supply"]
+    assert nonempty(stated) and {e["date"] for e in stated} == {"2023-12"}
+    assert "2023-12" in {row["month"] for row in rows(out, "timeline")}
 
 
 @pytest.mark.parametrize(
@@ -494,18 +561,128 @@ def test_query_edge_modalities_count_facts_per_modality(out: Path, events: list[
     assert got == {edge: {m: counts.get(m, 0) for m in modalities} for edge, counts in nonempty(expected).items()}
 
 
-def test_query_values_lists_the_stated_sums(out: Path, events: list[dict]):
-    expected = sorted(
-        (float(e["value"]["amount"]), e["value"]["currency"], e["doc"]) for e in distinct(events) if e.get("value")
+def test_query_values_lists_each_stated_sum_once_per_sentence(out: Path, events: list[dict]):
+    sums: dict[tuple, set[str]] = defaultdict(set)
+    for e in distinct(events):
+        if e.get("value"):
+            key = (float(e["value"]["amount"]), e["value"]["currency"], e["doc"], e["sentence"])
+            sums[key].add(RELATION_NAME[e["relation"]])
+    found = rows(out, "values")
+    assert sorted((float(r["amount"]), r["currency"], r["document"], r["sentence"]) for r in found) == sorted(
+        nonempty(sums)
     )
-    found = sorted((float(r["amount"]), r["currency"], r["document"]) for r in rows(out, "values"))
-    assert found == nonempty(expected)
-    assert rows(out, "values", currency="EUR") == [] and len(rows(out, "values", currency="usd")) == len(expected)
+    # A sentence that yields two events with one sum (a production and a supply) is one row naming both.
+    assert any(len(relations) > 1 for relations in sums.values())
+    for row in found:
+        key = (float(row["amount"]), row["currency"], row["document"], row["sentence"])
+        assert set(str(row["relations"]).split(", ")) == sums[key]
+    assert rows(out, "values", currency="EUR") == [] and len(rows(out, "values", currency="usd")) == len(sums)
+    # « plus de 100 000 dollars » is a bound, not the value of the imports.
+    assert 100000.0 not in {float(r["amount"]) for r in found}
+    assert 300000000.0 in {float(r["amount"]) for r in found if r["document"] == "q-values.txt"}
 
 
-@pytest.mark.parametrize("name", ["Corée du Nord", "north korea", "Pyongyang", "Q423", "q423", "RPDC"])
+@pytest.mark.parametrize(
+    ("bound", "amount"),
+    [
+        ("plus de ", None),
+        ("au moins ", None),
+        ("jusqu'à ", None),
+        ("moins de ", None),
+        ("près de ", 100000),
+        ("", 100000),
+    ],
+)
+def test_query_a_bound_before_a_sum_is_not_its_value(extract, bound: str, amount: int | None):
+    found = extract(f"Moscou a conclu des importations de {bound}100 000 dollars de drones iraniens.")
+    assert nonempty(found)
+    assert {e["value"]["amount"] if e["value"] else None for e in found} == {amount}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Corée du Nord",
+        "north korea",
+        "Pyongyang",
+        "Q423",
+        "q423",
+        "RPDC",
+        "Coree du Nord",
+        "la Corée du Nord",
+        "COREE-DU-NORD",
+        "the North Korea",
+        "  corée  du   nord ",
+    ],
+)
 def test_query_actor_parameter_matches_labels_metonyms_and_wikidata_ids(out: Path, name: str):
     assert [(r["english"], r["qid"]) for r in rows(out, "actors", name=name)] == [("North Korea", "Q423")]
+
+
+@pytest.mark.parametrize(
+    ("name", "qid"),
+    [
+        ("la Russie", "Q159"),
+        ("Moscou", "Q159"),
+        ("Kyiv", "Q212"),
+        ("l’Ukraine", "Q212"),
+        ("USA", "Q30"),
+        ("les Etats-Unis", "Q30"),
+        ("Téhéran", "Q794"),
+        ("teheran", "Q794"),
+    ],
+)
+def test_query_actor_parameter_ignores_accents_case_and_leading_articles(out: Path, name: str, qid: str):
+    assert [r["qid"] for r in rows(out, "actors", name=name)] == [qid]
+
+
+def test_query_actor_keys_of_the_store_are_the_python_keys_of_every_name(out: Path):
+    """lookup-keys.ru (SPARQL, at build time) and kg.queries.actor_key (Python, at bind time) agree on every
+    label, alias and metonym of the vocabulary."""
+    from kg.queries import actor_key
+
+    store = open_store(out)
+    names = """
+        PREFIX kg: <https://w3id.org/kg-arms/ontology#>
+        PREFIX actor: <https://w3id.org/kg-arms/actor/>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?actor ?name WHERE { ?actor skos:inScheme actor:scheme ; skos:prefLabel|skos:altLabel|kg:metonym ?name }
+    """
+    keys: dict[str, set[str]] = defaultdict(set)
+    for actor, key in store.query("SELECT ?a ?k WHERE { ?a <https://w3id.org/kg-arms/ontology#lookupKey> ?k }"):
+        keys[actor.value].add(key.value)
+    pairs = [(actor.value, name.value) for actor, name in store.query(names)]
+    assert len(nonempty(pairs)) > 1000
+    assert not [(actor, name, actor_key(name)) for actor, name in pairs if actor_key(name) not in keys[actor]]
+    assert any(actor_key(name) != name.lower() for _, name in pairs)
+
+
+@pytest.mark.parametrize(
+    ("value", "closest"),
+    [("Coree du Nrd", "Corée du Nord"), ("Rusie", "Russie"), ("Pyongyan", "Pyongyang"), ("xqzwv", None)],
+)
+def test_query_actor_that_names_nothing_is_refused_with_the_closest_names(out: Path, value: str, closest: str | None):
+    from kg.queries import check_actors
+
+    store = open_store(out)
+    with pytest.raises(QueryError) as raised:
+        check_actors(store, named_query("suppliers"), {"actor": value})
+    message = raised.value.message
+    assert message.startswith(f"suppliers: no actor matched {value!r} for actor") and "\n" not in message
+    if closest is None:
+        assert "no close name" in message
+    else:
+        assert closest in message.split("closest: ", 1)[1]
+    check_actors(store, named_query("suppliers"), {"actor": "la Russie"})  # a name that matches passes
+    check_actors(store, named_query("suppliers"), {})  # so does the default
+
+
+@pytest.mark.xfail(strict=True, reason="kg.api.query does not yet call kg.queries.check_actors")
+def test_query_actor_that_names_nothing_is_one_line_exit_2(out: Path):
+    result = kg("query", "suppliers", "--graph", str(out), "--param", "actor=Coree du Nrd")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "no actor matched 'Coree du Nrd'" in result.stderr
+    assert "Corée du Nord" in result.stderr
 
 
 # --- parameters ------------------------------------------------------------------------
@@ -524,8 +701,10 @@ def test_query_parameter_values_stay_one_literal_in_every_engine(out: Path, tmp_
     sparql = load_query_file(path).bind({"v": value})
     assert [str(r[0]) for r in Graph().query(sparql)] == [value]  # rdflib reads it back alike
     # A named query given the same value runs, and matches nothing: the value never became syntax.
-    assert rows(out, "suppliers", actor=value) == []
-    assert rows(out, "evidence", supplier=value, recipient=value) == []
+    # (Straight on the store: kg query refuses an actor that names nothing before running the query.)
+    store = open_store(out)
+    assert list(store.query(named_query("suppliers").bind({"actor": value}))) == []
+    assert list(store.query(named_query("evidence").bind({"supplier": value, "recipient": value}))) == []
 
 
 def test_query_parameter_through_the_command_line(out: Path):
@@ -548,10 +727,11 @@ def test_query_unknown_parameter_is_an_error(out: Path):
         run(out, "suppliers", country="Iran")
 
 
-def test_queries_key_parameter_is_bound_in_lower_case():
+def test_queries_key_parameter_is_bound_as_a_lookup_key():
     query = parse_query("q", "# D\n# key who = Corée du Nord : an actor\nSELECT ?a WHERE { ?a ?p $who }\n", "q.rq")
     assert query.params[0].lookup
-    assert '"corée du nord"' in query.bind() and '"q423"' in query.bind({"who": "Q423"})
+    assert '"coree du nord"' in query.bind() and '"q423"' in query.bind({"who": "Q423"})
+    assert '"etats unis"' in query.bind({"who": "Les États-Unis"}) and '"ukraine"' in query.bind({"who": "L’Ukraine"})
 
 
 def test_queries_bind_fills_defaults_and_given_values():
@@ -646,7 +826,8 @@ def test_query_rq_file_and_inline_sparql(out: Path, tmp_path: Path):
         "  GRAPH ?g { ?s kg:supplies ?recipient } }\n",
         encoding="utf-8",
     )
-    assert {r["recipient"] for r in rows(out, str(path))} == {"https://w3id.org/kg-arms/actor/russia"}
+    iran_supplies = {"https://w3id.org/kg-arms/actor/russia", "https://w3id.org/kg-arms/actor/wagner-group"}
+    assert {r["recipient"] for r in rows(out, str(path))} == iran_supplies
     assert {r["recipient"] for r in rows(out, str(path), qid="Q148")} == {"https://w3id.org/kg-arms/actor/iran"}
     inline = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/kg-arms/data/facts> { ?f a ?c } }"
     assert int(rows(out, inline)[0]["n"]) > 0

@@ -4,6 +4,7 @@ trentaine de canons ») and the value of a transfer (« 552 millions de dollars 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -97,9 +98,12 @@ def read_value(anchor: Token) -> Value | None:
     """The sum of money stated in the anchor's sentence: « 552 millions de dollars ».
 
     The amount nearest to the anchor (the trigger) wins; prices per unit or per
-    day (« 7 000 dollars par unité ») are not the value of the transfer.
+    day (« 7 000 dollars par unité ») are not the value of the transfer, nor are
+    bounds (« plus de 100 000 dollars », « jusqu'à 500 millions d'euros »: see
+    quantity.yaml); approximations (« près de 2 milliards ») are.
     """
     grammar = load_data("grammar")
+    bounds = _value_bounds()
     currencies: dict[str, str] = grammar["currencies"]
     multipliers: dict[str, int] = grammar["multipliers"]
     found: list[tuple[int, Value]] = []
@@ -120,7 +124,20 @@ def read_value(anchor: Token) -> Value | None:
             continue
         total = amount * scale
         start = min(t.i for t in numbers)
+        if _after_bound(anchor.doc[:start].text, bounds):
+            continue
         text = anchor.doc[start : token.i + 1].text
         value = Value(amount=int(total) if total == int(total) else total, currency=code, text=text)
         found.append((abs(token.i - anchor.i), value))
     return min(found, key=lambda f: f[0])[1] if found else None
+
+
+@lru_cache(maxsize=1)
+def _value_bounds() -> tuple[str, ...]:
+    return tuple(str(phrase).lower() for phrase in load_data("quantity")["value_bounds"])
+
+
+def _after_bound(before: str, bounds: tuple[str, ...]) -> bool:
+    """Whether the text before an amount ends with a bound (« plus de »), as a whole word."""
+    tail = " ".join(before[-40:].replace("\u2019", "'").lower().split())
+    return any(tail == phrase or tail.endswith(" " + phrase) for phrase in bounds)

@@ -15,17 +15,22 @@ SPARQL that any engine runs, and a value can only ever be one literal: it is
 escaped, never spliced. A parameter whose default is an integer takes
 integers only and is written bare (usable in `LIMIT $n`); any other is a
 string literal, which queries compare with labels or ids. A `key` parameter
-names an actor: its value is written in lower case, to match the actors'
-lookup keys (`?actor kg:lookupKey $actor`), so a query finds the actor with
-one index lookup instead of lower-casing every label of the vocabulary.
+names an actor: its value is written as a lookup key (`actor_key`: lower case,
+no accents, no leading article), to match the keys kg build gives every name
+of an actor (`?actor kg:lookupKey $actor`, see lookup-keys.ru), so a query
+finds the actor with one index lookup, whether it is named « Corée du Nord »,
+"coree du nord", « la Russie », Moscou, Kyiv, USA or Q423. `check_actors`
+tells a value that names no actor from one that names an actor with no data.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import QueryError
 
@@ -49,6 +54,44 @@ _LEXEMES = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# Letters spelled without their accents in lookup keys; the same table as in lookup-keys.ru.
+_FOLDED = {
+    "a": "àáâãäåāăą",
+    "c": "çćĉċč",
+    "d": "ďđ",
+    "e": "èéêëēĕėęě",
+    "g": "ĝğġģ",
+    "h": "ĥħ",
+    "i": "ìíîïĩīĭįı",
+    "j": "ĵ",
+    "k": "ķ",
+    "l": "ĺļľŀł",
+    "n": "ñńņňŉ",
+    "o": "òóôõöøōŏő",
+    "r": "ŕŗř",
+    "s": "śŝşšș",
+    "t": "ţťŧț",
+    "u": "ùúûüũūŭůűų",
+    "w": "ŵ",
+    "y": "ýÿŷ",
+    "z": "źżž",
+    "oe": "œ",
+    "ae": "æ",
+    "ss": "ß",
+}
+_FOLD = str.maketrans({char: plain for plain, chars in _FOLDED.items() for char in chars})
+_APOSTROPHES = re.compile("[\u2019\u02bc\u2018`\u00b4]")
+_SPACES = re.compile(r"[\s_\u2010\u2011\u2012\u2013\u2014-]+")
+_LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|the) |l')")
+_ACTOR_NAMES = """\
+PREFIX kg: <https://w3id.org/kg-arms/ontology#>
+PREFIX actor: <https://w3id.org/kg-arms/actor/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?actor ?name WHERE {
+  ?actor skos:inScheme actor:scheme ; skos:prefLabel|skos:altLabel|kg:metonym ?label .
+  BIND(STR(?label) AS ?name)
+}
+"""
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -77,7 +120,7 @@ class Param:
             if not _INTEGER.fullmatch(value.strip()):
                 raise QueryError(f"parameter {self.name} takes an integer, not {value!r}")
             return str(int(value))
-        return sparql_string(value.lower() if self.lookup else value)
+        return sparql_string(actor_key(value) if self.lookup else value)
 
 
 @dataclass(frozen=True)
@@ -106,6 +149,46 @@ class NamedQuery:
         except QueryError as exc:
             raise QueryError(f"{self.name}: {exc.message}") from None
         return _substitute(self.text, terms)
+
+
+def actor_key(name: str) -> str:
+    """The lookup key of an actor's name: « la Corée du Nord » -> "coree du nord", « l'Ukraine » -> "ukraine".
+
+    Lower case; accented letters and ligatures spelled plainly (é -> e, œ -> oe); typographic apostrophes as
+    '; hyphens, underscores and runs of spaces as one space; a leading article (le, la, les, l', the) dropped.
+    kg build writes the same key for every label, alias and metonym of the vocabulary (lookup-keys.ru).
+    """
+    spaced = _SPACES.sub(" ", _APOSTROPHES.sub("'", name.lower().translate(_FOLD))).strip(" ")
+    return _LEADING_ARTICLE.sub("", spaced, count=1)
+
+
+def check_actors(store: Any, query: NamedQuery, values: Mapping[str, str] | None) -> None:
+    """Refuse an actor parameter given a value that names no actor of the store's vocabulary.
+
+    A `key` parameter that finds nothing would give an empty table, indistinguishable from an actor with no
+    data; this says so instead, with the closest names (difflib, on the lookup keys). Defaults are not
+    checked, nor parameters of other kinds.
+
+    Raises:
+        QueryError: `<query>: no actor matched '<value>' for <param> (closest: A, B, C)`.
+    """
+    for param in query.params:
+        if not param.lookup or param.name not in (values or {}):
+            continue
+        value = (values or {})[param.name]
+        key = actor_key(value)
+        found = store.query(f"ASK {{ ?actor <https://w3id.org/kg-arms/ontology#lookupKey> {sparql_string(key)} }}")
+        if bool(found):
+            continue
+        names: dict[str, dict[str, str]] = {}  # key -> actor -> name
+        for actor, name in store.query(_ACTOR_NAMES):
+            names.setdefault(actor_key(name.value), {}).setdefault(actor.value, name.value)
+        suggested: dict[str, str] = {}  # actor -> its name nearest to the value, nearest actors first
+        for near in difflib.get_close_matches(key, list(names), n=12, cutoff=0.6):
+            for actor, name in sorted(names[near].items()):
+                suggested.setdefault(actor, name)
+        hint = f"closest: {', '.join(list(suggested.values())[:3])}" if suggested else "no close name"
+        raise QueryError(f"{query.name}: no actor matched {value!r} for {param.name} ({hint})")
 
 
 def sparql_string(value: str) -> str:
