@@ -286,6 +286,7 @@
     if (!example.parts) {
       // The server could not cut this query at its parameters: the text bound with the defaults, no form.
       paramSet.hidden = true;
+      editor.value = example.query;
       return;
     }
     paramSet.hidden = example.params.length === 0;
@@ -346,32 +347,34 @@
 
   // The names to bind (actors resolved to the vocabulary's spelling) and what each actor field says.
   // `strict`: refuse what does not resolve (at Run); otherwise bind what is typed, to keep the text live.
+  // `stale`: the form was replaced (another query picked, the editor edited) while the actors were being read.
   async function resolvedValues(strict) {
+    const example = current;
     const values = formValues();
-    if (!current || !current.parts) return { values: values, invalid: null };
+    if (!example || !example.parts) return { values: values, invalid: null, stale: false };
     let invalid = null;
     const fail = (param, text) => {
       const input = markInvalid(param, text);
       if (!invalid) invalid = { input: input, text: text };
     };
-    for (const param of current.params) {
+    for (const param of example.params) {
       const value = values[param.name];
       if (param.kind === "integer" && strict && !INTEGER.test(value.trim())) {
         fail(param, "A whole number, please (as " + param.default + ").");
       }
     }
-    const pending = actorsOf(current);
-    if (!pending) return { values: values, invalid: invalid };
+    const pending = actorsOf(example);
+    if (!pending) return { values: values, invalid: invalid, stale: false };
     let index;
     try {
       index = await pending;
     } catch (error) {
       if (strict) setStatus(error.message + "; the names are sent as typed", true);
-      return { values: values, invalid: invalid };
+      return { values: values, invalid: invalid, stale: example !== current };
     }
-    const example = current;
+    if (example !== current) return { values: values, invalid: invalid, stale: true };
     for (const param of example.params) {
-      if (param.kind !== "actor" || example !== current) continue;
+      if (param.kind !== "actor") continue;
       const note = noteOf(param);
       const found = resolveActor(index, values[param.name]);
       if (found.actors) {
@@ -392,7 +395,7 @@
       else note.textContent = text;
       if (found.suggestions.length) offerSuggestions(param, found.suggestions);
     }
-    return { values: values, invalid: invalid };
+    return { values: values, invalid: invalid, stale: false };
   }
 
   function offerSuggestions(param, suggestions) {
@@ -417,8 +420,8 @@
     const ticket = ++refreshing;
     const example = current;
     if (!example) return;
-    const { values } = await resolvedValues(false);
-    if (ticket !== refreshing || example !== current) return;
+    const { values, stale } = await resolvedValues(false);
+    if (stale || ticket !== refreshing || example !== current) return;
     if (example.parts) {
       try {
         editor.value = bindParts(example, values);
@@ -487,7 +490,8 @@
   function readHistory() {
     try {
       const entries = JSON.parse(window.localStorage.getItem(HISTORY_KEY) || "[]");
-      return Array.isArray(entries) ? entries.filter((e) => e && typeof e.hash === "string") : [];
+      const ours = (e) => e && typeof e.hash === "string" && e.hash.startsWith("#");
+      return Array.isArray(entries) ? entries.filter(ours) : [];
     } catch (error) {
       return []; // storage disabled, or not ours
     }
@@ -743,7 +747,9 @@
     showFormError("");
     let state = currentState();
     if (current && current.parts) {
-      const { values, invalid } = await resolvedValues(true);
+      const example = current;
+      const { values, invalid, stale } = await resolvedValues(true);
+      if (stale || example !== current) return; // the form changed meanwhile: nothing of it is run
       if (invalid) {
         showFormError(invalid.text);
         invalid.input.focus();
@@ -829,7 +835,6 @@
     const example = examples.find((e) => e.name === select.value) || null;
     if (example) {
       renderForm(example, null);
-      if (!example.parts) editor.value = example.query;
     } else {
       renderForm(null);
     }
