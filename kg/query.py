@@ -61,12 +61,22 @@ def parse_params(pairs: Sequence[str] | None) -> dict[str, str]:
     return values
 
 
-def run_query(store: Any, sparql: str, origin: str = "query") -> Any:
+def run_query(store: Any, sparql: str, origin: str = "query", allow_service: bool = False) -> Any:
     """Evaluate `sparql` on an Oxigraph store: solutions, a boolean, or triples (lazy).
 
+    The query is checked first (kg.sparql_policy): SERVICE, which makes Oxigraph fetch a remote endpoint, is
+    refused unless `allow_service`; so is nesting deep enough to crash Oxigraph's parser.
+
     Raises:
-        QueryError: the text is not SPARQL (the parser's message, on one line) or the store fails.
+        QueryError: the text is not SPARQL (the parser's message, on one line), it is refused, or the store fails.
     """
+    from kg.sparql_policy import QueryRefused, check
+
+    try:
+        check(sparql, allow_service=allow_service)
+    except QueryRefused as exc:
+        hint = " (kg query --allow-service permits it)" if "SERVICE" in exc.message else ""
+        raise QueryError(f"{origin}: {exc.message}{hint}") from None
     try:
         return store.query(sparql)
     except SyntaxError as exc:
