@@ -503,6 +503,10 @@ class _Disconnected(Exception):
     """The client went away before its request was read."""
 
 
+class _SlowBody(Exception):
+    """The request body did not arrive within REQUEST_TIMEOUT of its head."""
+
+
 class _Request:
     """What the app reads of one ASGI HTTP request."""
 
@@ -600,7 +604,10 @@ class App:
             return _text(411, "a POST needs a Content-Length")
         if length is not None and int(length) > MAX_BODY:  # h11 has checked it is a number
             return _text(413, f"request body over {MAX_BODY} bytes")
-        body = await _read_body(receive, MAX_BODY, REQUEST_TIMEOUT)
+        try:
+            body = await _read_body(receive, MAX_BODY, REQUEST_TIMEOUT)
+        except _SlowBody:
+            return _text(408, f"the request body did not arrive within {REQUEST_TIMEOUT:g} s")
         if body is None:
             return _text(413, f"request body over {MAX_BODY} bytes")
         content_type = request.content_type()
@@ -706,7 +713,7 @@ class App:
 
 
 async def _read_body(receive: Receive, limit: int, timeout: float) -> bytes | None:
-    """The request body, None past `limit` bytes; _Disconnected when the client goes or is too slow."""
+    """The request body, None past `limit` bytes; _Disconnected when the client goes, _SlowBody past `timeout`."""
     chunks, size, more = [], 0, True
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -714,7 +721,7 @@ async def _read_body(receive: Receive, limit: int, timeout: float) -> bytes | No
         try:
             message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
         except asyncio.TimeoutError:
-            raise _Disconnected from None
+            raise _SlowBody from None
         if message["type"] == "http.disconnect":
             raise _Disconnected
         chunk = message.get("body", b"")

@@ -383,6 +383,20 @@ def test_serve_closes_a_connection_that_sends_nothing(server: str):
         assert time.monotonic() - started < REQUEST_TIMEOUT + 5
 
 
+@pytest.mark.slow
+def test_serve_answers_408_to_a_body_that_does_not_come(server: str):
+    from kg.serve import REQUEST_TIMEOUT
+
+    head = b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
+    parts = urllib.parse.urlsplit(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=REQUEST_TIMEOUT + 10) as sock:
+        started = time.monotonic()
+        sock.sendall(head)
+        answer = sock.recv(65536)
+        assert time.monotonic() - started < REQUEST_TIMEOUT + 5
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+
+
 def test_serve_full_queue_answers_503_at_once(small: Path, tmp_path: Path):
     with serving(small, tmp_path / "serve.log", "--workers", "1", "--queue", "1", "--timeout", "4") as url:
         with ThreadPoolExecutor(2) as pool:
@@ -403,9 +417,9 @@ def test_serve_full_queue_answers_503_at_once(small: Path, tmp_path: Path):
 # --- Protocol corners -----------------------------------------------------------------------------------------
 
 
-def raw_exchange(url: str, data: bytes) -> bytes:
+def raw_exchange(url: str, data: bytes, timeout: float = 10) -> bytes:
     parts = urllib.parse.urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
         sock.sendall(data)
         chunks = []
         while chunk := sock.recv(65536):
