@@ -258,6 +258,10 @@ class DiscourseContext:
         for candidate in reversed(stated[:k]):
             if here - candidate.sentence > self.window:
                 break
+            if candidate.sentence == here and candidate.event.relation != event.relation:
+                # « a livré des obus achetés hors de l'UE »: the items of one sentence bought, then supplied; the
+                # supplier is the buyer, not the seller, so the sides of the one do not carry to the other.
+                continue
             suppliers = self._usable(candidate.event.suppliers, set())
             recipients = self._usable(candidate.event.recipients, _keys(suppliers))
             if suppliers and recipients and _same_kind(candidate.event, event):
