@@ -56,24 +56,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_graph(folder: Path, triples: int, seed: int) -> None:
-    """The synthetic graph of sparql_bench.py, loaded into `folder/store` as kg build does."""
+def _write_trig(trig: str, triples: int, seed: int) -> None:
+    """Generate the synthetic dataset and write it as TriG (in a child process: the dataset takes gigabytes)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import sparql_bench  # type: ignore[import-not-found]
 
     from kg.paths import ontology_dir
-    from kg.store import build_store
 
     corpus = sparql_bench.load_corpus(ontology_dir())
-    documents = sparql_bench.documents_for(corpus, triples, seed)
-    started = time.monotonic()
-    dataset = sparql_bench.build(corpus, documents, seed)
+    dataset = sparql_bench.build(corpus, sparql_bench.documents_for(corpus, triples, seed), seed)
+    dataset.write_trig(Path(trig))
+    print(f"graph: {dataset.quads():,} triples generated (seed {seed})")
+
+
+def make_graph(folder: Path, triples: int, seed: int) -> None:
+    """The synthetic graph of sparql_bench.py in `folder/graph.trig`, loaded into `folder/store` as kg build does.
+
+    The generator holds the whole dataset as rdflib objects (about 13 GB for a million triples), so it runs
+    in a child process whose memory is returned before the store is loaded.
+    """
+    import multiprocessing
+
+    from kg.paths import ontology_dir
+    from kg.store import build_store
+
     trig = folder / "graph.trig"
-    dataset.write_trig(trig)
-    quads = dataset.quads()
-    del dataset
+    started = time.monotonic()
+    if not trig.is_file():
+        child = multiprocessing.get_context("spawn").Process(target=_write_trig, args=(str(trig), triples, seed))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"generating the graph failed (exit code {child.exitcode})")
     build_store(trig, folder, ontology_dir())
-    print(f"graph: {quads:,} triples generated and loaded in {time.monotonic() - started:.0f} s (seed {seed})")
+    print(f"graph: generated and loaded into {folder / 'store'} in {time.monotonic() - started:.0f} s")
 
 
 @contextmanager
@@ -202,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graph", metavar="DIR", help="an output folder holding store/ (default: generate one)")
     parser.add_argument("--triples", type=int, default=1_000_000, help="about how many triples to generate")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic corpus")
-    parser.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it (then: --graph DIR)")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="generate into DIR and keep it (then: --graph DIR); a graph.trig there is reused"
+    )
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per server (default: 2000)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default: 16)")
     parser.add_argument("--workers", type=int, default=2, help="query workers of each server (default: 2)")

@@ -402,7 +402,7 @@ class QueryPool:
         self.out, self.size, self.memory = out, size, memory
         # spawn, not fork: the parent runs threads, and a fresh interpreter holds no copy of their locks.
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()  # None: the pool is closed
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -428,6 +428,9 @@ class QueryPool:
             worker = self._idle.get(timeout=timeout + RESPAWN_GRACE)
         except queue.Empty:
             return _text(503, f"no query worker became free within {timeout + RESPAWN_GRACE:g} s; try again later")
+        if worker is None:  # closed: pass the word on to the next waiting thread
+            self._idle.put(None)
+            return _text(503, "the server is stopping")
         try:
             worker.conn.send(dict(request))
             if worker.conn.poll(timeout):
@@ -440,7 +443,9 @@ class QueryPool:
                 log.warning("query timed out after %g s; its worker is replaced", timeout)
                 reply = _text(503, f"query timed out after {timeout:g} s (kg serve --timeout)")
         except (EOFError, OSError):
-            reply = self._death_reply(worker)
+            with self._lock:
+                closed = self._closed
+            reply = _text(503, "the server is stopping") if closed else self._death_reply(worker)
         self._retire(worker)
         return reply
 
@@ -448,7 +453,7 @@ class QueryPool:
         """Why a worker died mid-query: an allocation past RLIMIT_AS aborts it (SIGABRT) from Rust or C++ code."""
         worker.process.join(1)
         code = worker.process.exitcode
-        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS):
+        if code in (-signal.SIGABRT, -signal.SIGKILL):  # SIGKILL: the kernel's OOM killer
             log.warning(
                 "a query worker died (%s), most likely out of memory; it is replaced", signal.Signals(-code).name
             )
@@ -490,6 +495,7 @@ class QueryPool:
             workers, self._live = list(self._live), set()
         for worker in workers:
             worker.stop()
+        self._idle.put(None)  # wakes the threads waiting for a worker
 
 
 # --- HTTP: an ASGI application ----------------------------------------------------------------------------------
@@ -836,6 +842,7 @@ def serve(
     pool = None
     try:
         pool = app.pool = QueryPool(out, workers, memory)
+        server.on_shutdown = pool.close
         bound_host, bound_port = str(sock.getsockname()[0]), sock.getsockname()[1]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         if not loopback:
@@ -867,6 +874,14 @@ def _server_class() -> type:
         @contextlib.contextmanager
         def capture_signals(self) -> Generator[None, None, None]:
             yield
+
+        on_shutdown: Callable[[], None] | None = None
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Queries in flight are answered (503, the server is stopping) rather than cut off by uvicorn.
+            if self.on_shutdown is not None:
+                self.on_shutdown()
+            await super().shutdown(sockets)
 
         def stop(self, signum: int, frame: FrameType | None) -> None:
             if self.should_exit:

@@ -637,3 +637,19 @@ def test_serve_w3c_describe_io_roundtrip(server: str):
     assert status == 200 and headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(io.BytesIO(body), format="turtle")
     assert (URIRef(f"{EX}event/3"), URIRef(f"{EX}supplier"), URIRef(f"{EX}actor/russia")) in graph
+
+
+def test_serve_parser_takes_the_new_limits_and_origins():
+    import argparse
+
+    from kg import serve
+
+    top = argparse.ArgumentParser(prog="kg")
+    serve.add_parser(top.add_subparsers(dest="command", required=True))
+    args = top.parse_args(["serve"])
+    assert (args.memory, args.queue, args.cors) == (serve.DEFAULT_MEMORY, serve.DEFAULT_QUEUE, None)
+    args = top.parse_args(["serve", "--memory", "300", "--queue", "4", "--cors", "http://localhost:3000/", "*"])
+    assert (args.memory, args.queue, args.cors) == (300, 4, ["http://localhost:3000", "*"])
+    for bad in (["--cors", "localhost:3000"], ["--cors", "http://x/path"], ["--memory", "0"], ["--queue", "-1"]):
+        with pytest.raises(SystemExit):
+            top.parse_args(["serve", *bad])
