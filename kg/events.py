@@ -288,7 +288,11 @@ class Extractor:
         reflexive = any(c.pos_ == "PRON" and "Yes" in c.morph.get("Reflex", []) for c in trigger.children)
         if reflexive or rule.voice == "reflexive":
             return reflexive and rule.voice == "reflexive"
-        passive = "Pass" in trigger.morph.get("Voice", []) or any(c.dep_ == "aux:pass" for c in trigger.children)
+        # The tagger's Voice=Pass on a participle is no passive after « avoir » (« les a transférés »).
+        tensed = any(c.dep_ == "aux:tense" for c in trigger.children)
+        passive = any(c.dep_ == "aux:pass" for c in trigger.children) or (
+            "Pass" in trigger.morph.get("Voice", []) and not tensed
+        )
         if trigger.dep_ == "acl" and trigger.morph.get("VerbForm", []) == ["Part"]:
             passive = not any(c.dep_ in ("nsubj", "aux:tense") for c in trigger.children)
             relative = self.arguments.relative_clause(trigger)
@@ -735,13 +739,15 @@ class Extractor:
         suppliers, recipients = parties["suppliers"], parties["recipients"]
         beneficiaries = parties["beneficiaries"]
         if rule.categories is not None or rule.not_categories:
+            stated_items = bool(found_items)
             found_items = [
                 f
                 for f in found_items
                 if (rule.categories is None or f.item.category in rule.categories)
                 and f.item.category not in rule.not_categories
             ]
-            if not found_items:
+            # A rule with an implied item still stands for it when nothing is named (« verser 300 millions »).
+            if not found_items and (stated_items or rule.id not in self._implied):
                 return [], set()
         found_items = self._without_announcers(found_items)
         if self._out_of_scope(rule, trigger) or self._training(trigger, found_items):
