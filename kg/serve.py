@@ -476,9 +476,11 @@ class QueryPool:
         try:
             worker.wait_ready(WORKER_START_TIMEOUT)
         except ServeError as exc:
-            log.error("cannot replace a query worker: %s", exc.message)
             with self._lock:
                 self._live.discard(worker)
+                closed = self._closed
+            if not closed:  # else it was stopped on purpose, while it started
+                log.error("cannot replace a query worker: %s", exc.message)
             worker.stop()
             return
         with self._lock:
@@ -503,6 +505,7 @@ class QueryPool:
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_AUTHORITY = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 class _Disconnected(Exception):
@@ -525,8 +528,17 @@ class _Request:
             key = name.decode("latin-1").lower()
             text = value.decode("latin-1")
             self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
+        self.server: tuple[str, int] | None = scope.get("server")
         client = scope.get("client")
         self.client = f"{client[0]}:{client[1]}" if client else "-"
+
+    def authority(self) -> str:
+        """The Host header when it is a plain host[:port], else the address the request came in on."""
+        host = self.headers.get("host", "")
+        if _AUTHORITY.fullmatch(host):
+            return host
+        name, port = self.server or (DEFAULT_HOST, DEFAULT_PORT)
+        return f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
 
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -658,7 +670,7 @@ class App:
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
             "max_results": self.max_results,
-            "base": f"http://{request.headers.get('host') or DEFAULT_HOST}/sparql",
+            "base": f"http://{request.authority()}/sparql",
         }
         self.in_flight += 1
         try:
