@@ -1524,6 +1524,14 @@ class ArgumentFinder:
                 for a in self.direct(head)
                 if a.rel == "obl:agent" or (a.rel.startswith("obl") and a.marker in self.g.agent_markers)
             )
+        if noun.dep_ != "nsubj:pass" and not any(c.dep_ == "aux:pass" for c in head.children):
+            # « Kiev compte sur la livraison de systèmes par ses alliés »: an active verb has no agent; the « par »
+            # phrase after the noun is the noun's, hung on the verb by the parser.
+            found.extend(
+                Argument(a.token, "lifted", a.marker)
+                for a in self.direct(head)
+                if a.rel == "obl:agent" and a.marker in self.g.agent_markers and a.token.i > noun.i
+            )
         # « X a annoncé un paquet d'aide pour l'Ukraine »: the parser hangs the phrase on the verb; « avec »
         # names the other party of an agreement, wherever it stands (« conclure avec X un accord pour … »).
         found.extend(
