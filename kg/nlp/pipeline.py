@@ -116,6 +116,39 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
         # No conjugated verb: an infinitive may be there (« Zelensky presse l'Allemagne de livrer … »).
         return complement and not any(finite(t) for t in token.sent)
 
+    def subordinate(token: Token) -> bool:
+        """« Il n'est pas exclu que Paris livre des avions »: a word after « que » and a noun phrase, with no
+        article of its own and a complement after it, is the clause's verb."""
+        i = token.i - 1
+        while i >= token.sent.start and token.doc[i].pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
+            i -= 1
+        if i == token.i - 1 or i < token.sent.start or token.doc[i].lower_.replace("’", "'") not in ("que", "qu'"):
+            return False
+        if token.doc[token.i - 1].pos_ not in ("PROPN", "NOUN") or any(c.dep_ in nominal_marks for c in token.children):
+            return False
+        following = token.doc[token.i + 1] if token.i + 1 < token.sent.end else None
+        return following is not None and following.pos_ in ("DET", "ADP", "NUM")
+
+    def attach_subordinate(verb: Token) -> None:
+        """Make the repaired verb head its clause: « que » its mark, the noun phrase before it its subject, the
+        clause a complement of what the parser hung the verb on."""
+        subject = verb.doc[verb.i - 1]
+        while subject.head.i != subject.i and subject.head.i < verb.i and subject.head.pos_ in ("PROPN", "NOUN"):
+            subject = subject.head
+        if subject.head.i == subject.i or verb.head.i == verb.i:
+            return
+        if verb.head.i == subject.i:
+            # « que Rome livre des systèmes … »: the verb was hung on its own subject, with the phrases after it.
+            for child in list(subject.children):
+                if child.i > verb.i:
+                    child.head = verb
+            verb.head = subject.head
+        mark = next((c for c in subject.children if c.lower_.replace("’", "'") in ("que", "qu'")), None)
+        subject.head, subject.dep_ = verb, "nsubj"
+        if mark is not None:
+            mark.head, mark.dep_ = verb, "mark"
+        verb.dep_ = "ccomp"
+
     def coordinated(token: Token) -> bool:
         """« Ankara vend des drones et livre des blindés »: a word right after « et » or « ou », coordinated with a
         verb, with no article of its own, is a verb too."""
@@ -279,6 +312,10 @@ def make_verb_repair(nlp: Language, name: str, lemmas: list[str]) -> Callable[[D
                 elif verbal(token) or verbless(token) or coordinated(token):
                     token.pos_ = "VERB"
                     token.lemma_ = lemma
+                elif subordinate(token):
+                    token.pos_ = "VERB"
+                    token.lemma_ = lemma
+                    attach_subordinate(token)
         for sentence in doc.sents:
             reroot_nominal(sentence)
         return doc
