@@ -233,20 +233,30 @@ def bind_query(spec: str, params: Mapping[str, str] | None = None) -> tuple[str,
 
 
 def query(
-    out: Path, spec: str, params: Mapping[str, str] | None = None, fmt: str = "table", stream: IO[str] | None = None
+    out: Path,
+    spec: str,
+    params: Mapping[str, str] | None = None,
+    fmt: str = "table",
+    stream: IO[str] | None = None,
+    allow_service: bool = False,
 ) -> int | None:
     """Run QUERY with `params` on `OUT/store` and write the results to `stream` (stdout by default).
 
     The query is bound before the store is opened, so a bad parameter is reported even without a store.
+    SERVICE (a request to a remote endpoint) is refused unless `allow_service`.
     Returns the number of rows written, None when the format does not count them.
     """
     import sys
 
-    from kg.query import run_query, write_results
+    from kg.queries import check_actors
+    from kg.query import resolve_query, run_query, write_results
 
-    name, sparql = bind_query(spec, params)
+    named = resolve_query(spec)
+    name, sparql = named.name, named.bind(params)
     store = open_store(out)
+    # An actor that names nothing is said so, with the closest names, rather than an empty table.
+    check_actors(store, named, params)
     target = stream or sys.stdout
-    results = run_query(store, sparql, origin=name)
+    results = run_query(store, sparql, origin=name, allow_service=allow_service)
     terminal = bool(getattr(target, "isatty", lambda: False)())
     return write_results(results, fmt, target, terminal=terminal, origin=name)

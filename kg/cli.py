@@ -132,7 +132,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.print:
         sys.stdout.write(api.bind_query(args.query, params)[1])
         return EXIT_OK
-    rows = api.query(Path(args.graph), args.query, params, fmt=args.format)
+    rows = api.query(Path(args.graph), args.query, params, fmt=args.format, allow_service=args.allow_service)
     if rows is not None:
         log.info("%d rows", rows)
     return EXIT_OK
@@ -231,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
         "--param", action="append", metavar="NAME=VALUE", help="bind a parameter of the query (repeatable)"
     )
     query.add_argument("--print", action="store_true", help="print the SPARQL with parameters bound, do not run it")
+    query.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let SERVICE clauses query remote endpoints (refused by default: the query would make network requests)",
+    )
     query.set_defaults(func=cmd_query)
 
     render = sub.add_parser(

@@ -19,6 +19,7 @@ from kg.model import Actor, Article, Event, Item, Value
 from kg.nlp.arguments import SUBJECTS, Argument, ArgumentFinder, Grammar
 from kg.nlp.attribution import AttributionFinder
 from kg.nlp.coreference import CoreferenceResolver
+from kg.nlp.dates import stated_date
 from kg.nlp.idioms import IdiomFinder
 from kg.nlp.mentions import Mention, MentionFinder
 from kg.nlp.modality import ModalityClassifier
@@ -870,6 +871,7 @@ class Extractor:
         """The events of one group of items of a match: the stated one, and those it implies (a transfer denied to
         a party ruled out, the supply a use with an origin implies, a purchase for another, production for one)."""
         doc = sentence.span.doc
+        anchor = doc[min(nodes.values())].idx - sentence.span.start_char
         base = Event(
             doc=sentence.article.id,
             sentence=sentence.text,
@@ -884,7 +886,8 @@ class Extractor:
             source=source,
             value=value,
             rule=rule.id,
-            date=sentence.article.date,
+            # The date the sentence states (« en juin 2023 »), else the article's.
+            date=stated_date(sentence.span, sentence.article.date, anchor=anchor) or sentence.article.date,
             trigger=tuple(
                 (
                     sentence.start + doc[i].idx - sentence.span.start_char,

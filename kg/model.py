@@ -166,3 +166,19 @@ class Event:
             if data.get("value")
             else None,
         )
+
+
+# The relation key of each relation class, by local name: one name everywhere (events.jsonl, named queries,
+# explorer, exports), though the ontology names the class of `produce` kg:Production.
+RELATION_OF_CLASS = {
+    "Supply": "supply",
+    "Purchase": "purchase",
+    "Production": "produce",
+    "Use": "use",
+    "Request": "request",
+}
+
+
+def relation_key(class_name: str) -> str:
+    """The relation key (`produce`) of a relation class's local name (`Production`), or of a key already."""
+    return RELATION_OF_CLASS.get(class_name) or RELATION_OF_CLASS.get(class_name.capitalize()) or class_name.lower()

@@ -146,7 +146,7 @@ TRANSFERS = {"supply", "purchase", "produce", "use"}
 RELATION_NAME = {
     "supply": "supply",
     "purchase": "purchase",
-    "produce": "production",
+    "produce": "produce",
     "use": "use",
     "request": "request",
 }
@@ -486,7 +486,6 @@ def test_query_timeline_counts_transfers_per_month_and_the_undated_apart(out: Pa
     assert sum(n for _, n, _ in found) == sum(1 for e in distinct(events) if e["relation"] in TRANSFERS)
 
 
-@pytest.mark.xfail(strict=True, reason="kg/events.py does not yet date events by kg.nlp.dates.stated_date")
 def test_query_timeline_uses_the_date_stated_in_the_sentence(out: Path, events: list[dict]):
     stated = [e for e in events if e["doc"] == "q-stated.txt" and e["relation"] == "supply"]
     assert nonempty(stated) and {e["date"] for e in stated} == {"2023-12"}
@@ -677,7 +676,6 @@ def test_query_actor_that_names_nothing_is_refused_with_the_closest_names(out: P
     check_actors(store, named_query("suppliers"), {})  # so does the default
 
 
-@pytest.mark.xfail(strict=True, reason="kg.api.query does not yet call kg.queries.check_actors")
 def test_query_actor_that_names_nothing_is_one_line_exit_2(out: Path):
     result = kg("query", "suppliers", "--graph", str(out), "--param", "actor=Coree du Nrd")
     assert result.returncode == 2 and result.stdout == ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.graph_reader.model import Actor, Document, Sentence, StoredEvent
-from kg.model import MODALITIES, RELATIONS
+from kg.model import MODALITIES, RELATION_OF_CLASS, RELATIONS, relation_key
 
 __all__ = [
     "MODALITIES",
@@ -33,21 +33,6 @@ __all__ = [
     "Supplies",
     "relation_key",
 ]
-
-# The class of each relation key, by local name (kg:Production is the relation `produce`), as
-# kg.rdf.namespace.RELATION_CLASS maps them; kept here so the exports need no rdflib.
-RELATION_OF_CLASS = {
-    "Supply": "supply",
-    "Purchase": "purchase",
-    "Production": "produce",
-    "Use": "use",
-    "Request": "request",
-}
-
-
-def relation_key(class_name: str) -> str:
-    """The relation key (`produce`) of a relation class's local name (`Production`), or of a key already."""
-    return RELATION_OF_CLASS.get(class_name) or RELATION_OF_CLASS.get(class_name.capitalize()) or class_name.lower()
 
 
 @dataclass(frozen=True)

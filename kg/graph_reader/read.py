@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph_reader.model import Actor, Document, GraphEvents, Sentence, StoredEvent, StoredFlow
+from kg.model import relation_key
 from kg.query import local_name, select_rows
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -99,7 +100,7 @@ def _event(iri: str, rows: list[dict[str, Any]], roles: dict[str, set[str]]) -> 
     row = rows[-1]
     return StoredEvent(
         iri=iri,
-        relation=local_name(row["class"]).lower(),
+        relation=relation_key(local_name(row["class"])),
         modality=local_name(row["modality"]),
         document=row["doc"],
         sentence=row["sentence"],

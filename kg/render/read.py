@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph_reader import GraphEvents, StoredFlow, read_graph_events
+from kg.model import relation_key
 from kg.query import local_name, select_rows
 from kg.render.model import ActorInfo, DocumentInfo, EventInfo, ExplorerData, ItemInfo, Term
 
@@ -73,7 +74,7 @@ def _read_terms(store: Any) -> tuple[list[Term], list[Term], list[Term], list[Te
     groups: dict[str, list[Term]] = {"kind": [], "relation": [], "modality": [], "category": []}
     for (group, term), names in labels.items():
         english = names.get("en") or names.get("") or local_name(term)
-        key = local_name(term).lower() if group == "relation" else local_name(term)
+        key = relation_key(local_name(term)) if group == "relation" else local_name(term)
         groups[group].append(Term(key, english, names.get("fr")))
     for terms in groups.values():
         terms.sort(key=lambda t: t.key)
