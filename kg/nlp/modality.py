@@ -170,7 +170,15 @@ class ModalityClassifier:
         """Whether `verb` has a noun of refusal as its object, other than `below` (the word the chain came up
         from): « mettre son veto à l'envoi », « opposer un refus à la livraison »."""
         nouns = self._set("negated", "nouns")
+        if verb.lemma_.lower() in self._set("negated", "lifting_words"):
+            return False  # « lever son veto à l'envoi »: the refusal is lifted
         return any(c.dep_ == "obj" and c.i != below.i and c.lemma_.lower() in nouns for c in verb.children)
+
+    def _lifted(self, refusal: Token) -> bool:
+        """Whether a noun of refusal is lifted by the word it depends on: « a levé son veto », « la levée de
+        l'embargo »."""
+        lifting = self._set("negated", "lifting_words")
+        return refusal.head.i != refusal.i and refusal.head.lemma_.lower() in lifting
 
     @staticmethod
     def _has_locution(sentence: Span, locutions: frozenset[str]) -> bool:
@@ -282,10 +290,18 @@ class ModalityClassifier:
             if governing and token.pos_ == "NOUN":
                 for modality in ("negated", "hypothetical", "planned", "reported"):
                     if lemma in self._set(modality, "nouns"):
-                        found.add(modality)
+                        lifted = modality == "negated" and self._lifted(token)
+                        found.add("planned" if lifted else modality)
             if governing and token.pos_ in ("VERB", "AUX") and self._refusal_object(token, chain[position - 1]):
                 # « Berlin a mis son veto à l'envoi de chars »
                 found.add("negated")
+            if (
+                governing
+                and token.pos_ in ("VERB", "AUX")
+                and lemma in self._set("negated", "lifting_words")
+                and any(c.dep_ == "obj" and c.lemma_.lower() in self._set("negated", "nouns") for c in token.children)
+            ):
+                found.add("planned")  # « Berlin a levé son veto à l'envoi de chars »: allowed, to come
             if governing:
                 # « des négociations sont en cours pour la vente … », « ont conclu un accord pour prêter … »: a
                 # noun of modality as the governing verb's (or predicate's) subject or object.
