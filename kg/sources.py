@@ -218,8 +218,26 @@ def _gzip_errors(path: Path, reached: list[int] | None = None) -> Iterator[None]
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         line = reached[0] if reached else 0
         where = f"{path}:{line}" if line else str(path)
-        reason = "not a gzip file" if isinstance(exc, gzip.BadGzipFile) and not line else f"corrupt gzip ({exc})"
+        if isinstance(exc, gzip.BadGzipFile) and str(exc).startswith("Not a gzipped file") and not line:
+            reason = "not a gzip file"
+        elif isinstance(exc, EOFError):
+            reason = "corrupt gzip (truncated)"
+        else:
+            reason = f"corrupt gzip ({exc})"
+        if not line and reason != "not a gzip file":
+            reason += ": nothing read from it"
         raise SourceError(f"{where}: {reason}") from None
+
+
+def _verify_gzip(path: Path) -> None:
+    """Decompress the whole file once, keeping nothing, so that every member's CRC is checked before any line is used.
+
+    gzip checks a member's CRC only at its end: lines read as they are decompressed could otherwise reach the
+    graph from a damaged member before the damage is seen.
+    """
+    with _gzip_errors(path), gzip.open(path, "rb") as handle:
+        while handle.read(1 << 20):
+            pass
 
 
 def read_text_article(path: Path) -> Article:
@@ -307,6 +325,8 @@ def _lines(path: Path, handle: gzip.GzipFile | io.BufferedReader, on_error: Erro
 def read_jsonl_articles(path: Path, on_error: ErrorHandler = _raise) -> Iterator[Article]:
     """Articles of a JSONL (or `.jsonl.gz`) file, streamed; a bad line is reported and skipped, the others read."""
     compressed = path.name.lower().endswith(".gz")
+    if compressed:
+        _verify_gzip(path)
     reached = [0]
     found = False
     with _gzip_errors(path, reached), gzip.open(path, "rb") if compressed else path.open("rb") as handle:
@@ -345,7 +365,7 @@ def read_file(path: Path, on_error: ErrorHandler = _raise) -> Iterator[Article]:
 def read_sources(paths: Iterable[str | Path], on_error: ErrorHandler = _raise) -> Iterator[Article]:
     """Every article under `paths`, in a stable order; unreadable ones go to `on_error`.
 
-    A file that fails part way (a truncated gzip) keeps the articles read before the failure.
+    A damaged gzip file (a flipped bit, a truncation) gives nothing: its checksum is verified before any line is read.
     """
     seen: set[str] = set()
     for path in list_files(paths, on_error):
