@@ -950,7 +950,11 @@ class Extractor:
         )
         if not paid:
             return []
-        counter = replace(base, relation="supply", suppliers=base.recipients, recipients=base.suppliers)
+        # « céder ses Leopard 1 à Kiev en échange de chars allemands »: paid items of a stated origin come from it.
+        origins = _unique(a for f in paid for a in f.origin)
+        recipients = {a.key for a in base.recipients}
+        payers = origins if origins and recipients.isdisjoint(a.key for a in origins) else base.recipients
+        counter = replace(base, relation="supply", suppliers=payers, recipients=base.suppliers)
         return [replace(counter, items=tuple(f.item for f in paid))]
 
     def _without_announcers(self, found: list[FoundItem]) -> list[FoundItem]:

@@ -322,6 +322,10 @@ class ArgumentFinder:
                 # « avoir livré des canons », « pourrait vendre des obusiers »: a complement without a preposition,
                 # often behind an article the parser took for one; the phrase is the object.
                 dep = "obj"
+            if dep in SUBJECTS and marker and marker not in self.g.partitive_articles:
+                # « Selon les services britanniques, des soldats … combattent »: a phrase with a preposition is no
+                # subject, whatever the parser says (« des », « de » before a subject are articles).
+                dep = "obl:mod"
             if (
                 dep == "obj"
                 and marker == "de"
