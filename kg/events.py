@@ -764,6 +764,13 @@ class Extractor:
             # origin phrase on the verb instead of the item.
             trigger_args = cache.get("trigger") or self.arguments.arguments(trigger)
             origins = _unique(a for arg in trigger_args for a in self._stated_origin(arg.token, mentions))
+            # « l'achat de chasseurs J-10 chinois »: a nationality the parser hung on the trigger after its items.
+            origins = origins or _unique(
+                a
+                for arg in trigger_args
+                if arg.rel == "amod:detached" and getattr(mentions.get(arg.token.i), "kind", None) == "demonym"
+                for a in self._mention_actors(mentions[arg.token.i], doc)
+            )
         if relation in TRANSFER_RELATIONS and not suppliers and origins:
             suppliers = origins
         if relation == "supply" and not recipients and trigger.pos_ in ("VERB", "AUX"):

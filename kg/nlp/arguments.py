@@ -322,6 +322,15 @@ class ArgumentFinder:
                 # « avoir livré des canons », « pourrait vendre des obusiers »: a complement without a preposition,
                 # often behind an article the parser took for one; the phrase is the object.
                 dep = "obj"
+            if (
+                dep == "amod"
+                and node.pos_ == "NOUN"
+                and child.pos_ == "ADJ"
+                and any(c.dep_ == "nmod" and c.i < child.i and self.marker(c) == "de" for c in node.children)
+            ):
+                # « l'achat de chasseurs J-10 chinois »: an adjective after the noun's « de » phrase qualifies that
+                # phrase, not the noun; the parser hangs it on the nearest noun it can.
+                dep = "amod:detached"
             if dep in SUBJECTS and marker and marker not in self.g.partitive_articles:
                 # « Selon les services britanniques, des soldats … combattent »: a phrase with a preposition is no
                 # subject, whatever the parser says (« des », « de » before a subject are articles).
