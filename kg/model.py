@@ -6,12 +6,36 @@ work from them (or from a JSONL file) without loading the NLP model.
 
 from __future__ import annotations
 
+import calendar
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 RELATIONS = ("supply", "purchase", "produce", "use", "request")
+# A document date: YYYY, YYYY-MM or YYYY-MM-DD.
+DATE_SHAPE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 MODALITIES = ("asserted", "reported", "hypothetical", "planned", "negated")
+
+
+def date_problem(date: str) -> str | None:
+    """What makes `date` (YYYY, YYYY-MM or YYYY-MM-DD) no date of the calendar (`month 13`), or None if it is one.
+
+    Year 0000 is refused too: XML Schema dates, and so the graph, have no year zero.
+    """
+    match = DATE_SHAPE.match(date)
+    if match is None:
+        return "not YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if year == 0:
+        return "year 0000"
+    if month is not None and not 1 <= month <= 12:
+        return f"month {month:02d}"
+    if day is not None and month is not None:
+        last = calendar.monthrange(year or 1, month)[1]
+        if not 1 <= day <= last:
+            return f"day {day:02d} of a month of {last} days"
+    return None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg.errors import SourceError
-from kg.model import Article
+from kg.model import Article, date_problem
 
 SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".txt.gz", ".jsonl.gz")
 DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
@@ -247,6 +247,9 @@ def read_text_article(path: Path) -> Article:
     header = DATE_HEADER.match(text)
     if header:
         date = header.group(1)
+        problem = date_problem(date)
+        if problem:
+            raise SourceError(f"{path}: header date {date} is no calendar date ({problem}): fix it or remove it")
         text = " " * header.end() + text[header.end() :]
     name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
     return _finish(Article(id=name, text=text, date=date, path=str(path)), str(path))
@@ -280,6 +283,9 @@ def _article_from_record(path: Path, number: int, record: object) -> Article:
     date = fields["date"]
     if date is not None and not DATE_VALUE.match(date[:10]):
         raise SourceError(f"{where}: 'date' must look like YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = date_problem(date[:10]) if date else None
+    if problem:
+        raise SourceError(f"{where}: 'date' {date[:10]} is no calendar date ({problem}): fix it or remove it")
     article = Article(
         id=clean_text(str(doc_id)),
         text=text,

@@ -4,11 +4,19 @@ cache, hostile file names, signals to `kg build --watch`, analyst files in OUT."
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from kg.model import Article
 from kg.sources import read_sources
+
+GOOD = "La Pologne a livré des chars à l'Ukraine."
 
 
 def _read(paths: list[Path]) -> tuple[list[Article], list[str]]:
@@ -52,3 +60,50 @@ def test_faults_truncated_jsonl_gz_is_one_line_and_nothing_from_it(tmp_path: Pat
     articles, problems = _read([truncated])
     assert articles == []
     assert problems == [f"{truncated}: corrupt gzip (truncated): nothing read from it"]
+
+
+def kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, env=env, timeout=600, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [("2024-13", "month 13"), ("2024-02-31", "day 31 of a month of 29 days"), ("0000-00-00", "year 0000")],
+)
+def test_faults_impossible_date_is_refused_in_one_line(tmp_path: Path, date: str, problem: str):
+    jsonl = tmp_path / "dates.jsonl"
+    jsonl.write_text(json.dumps({"id": "faux", "text": GOOD, "date": date}) + "\n", encoding="utf-8")
+    txt = tmp_path / "entete.txt"
+    txt.write_text(f" date {date} {GOOD}", encoding="utf-8")
+    articles, problems = _read([jsonl, txt])
+    assert articles == []
+    assert problems == [
+        f"{jsonl}:1: 'date' {date} is no calendar date ({problem}): fix it or remove it",
+        f"{txt}: header date {date} is no calendar date ({problem}): fix it or remove it",
+    ]
+
+
+def test_faults_impossible_dates_leave_the_graph_and_events_jsonl_consistent(tmp_path: Path):
+    source = tmp_path / "src"
+    source.mkdir()
+    records = [
+        {"id": "treize", "text": GOOD, "date": "2024-13"},
+        {"id": "trente-et-un", "text": GOOD, "date": "2024-02-31"},
+        {"id": "zero", "text": GOOD, "date": "0000-00-00"},
+        {"id": "bon", "text": GOOD, "date": "2024-02-29"},
+    ]
+    (source / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    result = kg("build", str(source), "-o", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and all("is no calendar date" in line for line in lines), result.stderr
+    events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {e["doc"] for e in events} == {"bon"} and {e["date"] for e in events} == {"2024-02-29"}
+    graph = (out / "graph.trig").read_text(encoding="utf-8")
+    for bad in ("2024-13", "2024-02-31", "0000-00-00"):
+        assert bad not in graph
+    assert '"2024-02-29"^^xsd:date' in graph
