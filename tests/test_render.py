@@ -25,6 +25,7 @@ from kg.export.palette import edge_width, node_size
 from kg.render import ExplorerData, explorer_payload, render_html, render_page, script_json, trigger_marks
 from kg.render.browser import CHROMIUM, headless_chromium
 from kg.render.layout import layout
+from kg.render.style import load_style
 
 IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">'
 SCRIPT_PAYLOAD = "</script><script>window.__xss=2</script>"
@@ -36,6 +37,14 @@ TEXTS = {
     "r-poland.txt": " date 2023-06 La Pologne a livré des chars à l'Ukraine.\n",
     "r-received.txt": " date 2023-09 L'Ukraine a reçu des missiles.\n",
     "r-korea.txt": " date 2024-02 La Russie a acheté des obus à la Corée du Nord.\n",
+    # Only a denial: Germany -> Georgia rests on « ne livrera pas », drawn as a denial and hidden by default.
+    "r-denial-only.txt": " date 2024-03 L'Allemagne ne livrera pas de chars à la Géorgie.\n",
+    # The same unnamed party in two articles: one « allies » node, off by default.
+    "r-allies-1.txt": " date 2024-04 Les alliés ont livré des obus à l'Ukraine.\n",
+    "r-allies-2.txt": " date 2024-05 Ses alliés ont livré des munitions à l'Ukraine.\n",
+    # A use of German tanks: an implicit (inferred) supply Germany -> Ukraine.
+    "r-implicit.txt": " date 2024-06 L'Ukraine utilise des chars allemands.\n",
+    "r-planned.txt": " date 2024-07 L'Espagne prévoit de livrer des chars à la Lettonie.\n",
 }
 # JSONL articles: one with a url shown as a link, one whose "url" would run script if it were a link.
 WEB = [
@@ -47,7 +56,24 @@ WEB = [
 
 PREFIXES = """PREFIX kg: <https://w3id.org/kg-arms/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
+# An actor's node: its IRI, or for an unnamed party its label (merged across articles).
+NODE_OF = """OPTIONAL { GRAPH ?u%(v)s { ?%(v)s a kg:UnnamedActor ; rdfs:label ?l%(v)s } }
+  BIND(COALESCE(CONCAT("unnamed:", LCASE(STR(?l%(v)s))), STR(?%(v)s)) AS ?n%(v)s)"""
+# The page's nodes and edges, counted by SPARQL (with `%s`: events kept by a filter, as in EVENT_PARTIES).
+NODES = (
+    "SELECT (COUNT(DISTINCT ?nactor) AS ?n) WHERE { GRAPH ?g { ?e kg:evidence ?m ; kg:supplier|kg:recipient ?actor ."
+    " %s } " + (NODE_OF % {"v": "actor"}).replace("%", "%%") + " }"
+)
+NODE_EDGES = (
+    """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?ns ?nr ?class ?cat WHERE {
+  GRAPH ?g { ?e kg:evidence ?m ; kg:supplier ?s ; kg:recipient ?r ; a ?class . FILTER(?class != kg:Event)
+  OPTIONAL { ?e kg:itemFlow/kg:category ?c } BIND(COALESCE(STR(?c), "none") AS ?cat) %s } """
+    + (NODE_OF % {"v": "s"} + NODE_OF % {"v": "r"}).replace("%", "%%")
+    + " } }"
+)
+UNNAMED = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a kg:UnnamedActor } }"
 # What the page draws, counted by SPARQL: an actor is a node when it is a party to an event; an edge is a
 # distinct (supplier, recipient, relation class, item category or none).
 EVENT_PARTIES = "GRAPH ?g { ?e kg:evidence ?m ; kg:supplier|kg:recipient ?actor . %s }"
@@ -177,10 +203,15 @@ def test_render_page_loads_offline_with_no_request_and_no_error(explorer: Loaded
 
 
 def test_render_counts_equal_the_store(explorer: Loaded, out: Path):
-    actors = count(out, f"SELECT (COUNT(DISTINCT ?actor) AS ?n) WHERE {{ {EVENT_PARTIES % ''} }}")
-    pairs = count(out, f"SELECT (COUNT(*) AS ?n) WHERE {{ {EVENT_EDGES % ''} }}")
+    """One node per actor, an unnamed party's articles merged by label; all drawn once both toggles are on."""
+    actors = count(out, NODES % "")
+    pairs = count(out, NODE_EDGES % "")
     assert actors >= 8 and pairs >= 7
+    iris = count(out, f"SELECT (COUNT(DISTINCT ?actor) AS ?n) WHERE {{ {EVENT_PARTIES % ''} }}")
+    assert iris == actors + 1 and count(out, UNNAMED) == 2  # « alliés » of two articles: one node
     assert explorer.js("[nodes.length, edges.length]") == [actors, pairs]
+    explorer.page.check("#kg-show-denials")  # type: ignore[attr-defined]
+    explorer.page.check("#kg-show-unnamed")  # type: ignore[attr-defined]
     assert explorer.js("Object.keys(network.getPositions()).length") == actors
     assert visible(explorer) == (actors, pairs)
     assert f"{actors} of {actors} actors" in explorer.page.locator("#kg-counts").inner_text()  # type: ignore[attr-defined]
@@ -220,19 +251,24 @@ def test_render_filters_change_what_is_drawn(explorer: Loaded, out: Path):
     page = explorer.page
     iran_russia = edge_id(explorer, "Iran", "Russia", "drone")
     iran_russia_missiles = edge_id(explorer, "Iran", "Russia", "missile")
-    assert explorer.js("(id) => edges.get(id).dashes", iran_russia) is True  # asserted and negated events
+    # Asserted and negated events: drawn by the best supported, asserted (solid).
+    assert explorer.js("(id) => edges.get(id).dashes", iran_russia) is False
+    page.uncheck("#kg-filter-modality input[value=asserted]")  # type: ignore[attr-defined]
+    assert explorer.js("(id) => edges.get(id).hidden", iran_russia) is True  # a denial only now: hidden
+    page.check("#kg-filter-modality input[value=asserted]")  # type: ignore[attr-defined]
+    page.check("#kg-show-unnamed")  # type: ignore[attr-defined]  # the counts below include « allies »
 
     page.uncheck("#kg-filter-modality input[value=negated]")  # type: ignore[attr-defined]
-    assert explorer.js("(id) => edges.get(id).dashes", iran_russia) is False  # only the asserted one is left
+    assert explorer.js("(id) => edges.get(id).dashes", iran_russia) is False
 
     page.uncheck("#kg-filter-category input[value=drone]")  # type: ignore[attr-defined]
     # An event stays when its modality is kept and one of its categories is (no item: the "" category).
     kept_event = """?e kg:modality ?mod . FILTER(?mod != kg:negated)
         OPTIONAL { ?e kg:itemFlow/kg:category ?c } BIND(COALESCE(STR(?c), "none") AS ?cat)
         FILTER(!CONTAINS(?cat, "drone"))"""
-    actors = count(out, f"SELECT (COUNT(DISTINCT ?actor) AS ?n) WHERE {{ {EVENT_PARTIES % kept_event} }}")
+    actors = count(out, NODES % kept_event)
     kept_edge = '?e kg:modality ?mod . FILTER(?mod != kg:negated && !CONTAINS(?cat, "drone"))'
-    pairs = count(out, f"SELECT (COUNT(*) AS ?n) WHERE {{ {EVENT_EDGES % kept_edge} }}")
+    pairs = count(out, NODE_EDGES % kept_edge)
     assert visible(explorer) == (actors, pairs)
     assert explorer.js("(id) => edges.get(id).hidden", iran_russia) is True
     # The event with drones and missiles keeps its missile edge, not its drone edge.
@@ -241,7 +277,7 @@ def test_render_filters_change_what_is_drawn(explorer: Loaded, out: Path):
 
     page.select_option("#kg-date-from", "2024-03")  # type: ignore[attr-defined]
     kept_late = kept_edge + ' OPTIONAL { ?e kg:date ?date } FILTER(!BOUND(?date) || STR(?date) >= "2024-03")'
-    late = count(out, f"SELECT (COUNT(*) AS ?n) WHERE {{ {EVENT_EDGES % kept_late} }}")
+    late = count(out, NODE_EDGES % kept_late)
     assert 0 < late < pairs and visible(explorer)[1] == late
 
     page.click("#kg-reset")  # type: ignore[attr-defined]
@@ -282,6 +318,129 @@ def test_render_search_focuses_an_actor_by_french_name_and_hover_shows_it(explor
     explorer.page.fill("#kg-search", "Atlantis")  # type: ignore[attr-defined]
     explorer.page.press("#kg-search", "Enter")  # type: ignore[attr-defined]
     assert explorer.page.locator("#kg-search-status").inner_text() == "no actor matches"  # type: ignore[attr-defined]
+
+
+def edge_look(loaded: Loaded, edge: int) -> dict:
+    return loaded.js(  # type: ignore[return-value]
+        "(id) => { const e = edges.get(id); return {hidden: e.hidden, dashes: e.dashes, colour: e.color.color,"
+        " arrow: e.arrows ? e.arrows.to.type : 'arrow'}; }",
+        edge,
+    )
+
+
+def test_render_edges_are_drawn_by_their_best_supported_modality(explorer: Loaded):
+    denial = load_style()["denial_colour"]
+    # Asserted: solid; planned only: dotted; both with the category's colour and an arrow.
+    poland = edge_look(explorer, edge_id(explorer, "Poland", "Ukraine"))
+    assert poland["dashes"] is False and poland["colour"] != denial and poland["arrow"] == "arrow"
+    spain = edge_look(explorer, edge_id(explorer, "Spain", "Latvia"))
+    assert spain["dashes"] == [2, 5] and not spain["hidden"] and spain["colour"] != denial
+    # A denial only (« ne livrera pas »): hidden by default, with Georgia, its only partner.
+    germany_georgia = edge_id(explorer, "Germany", "Georgia")
+    assert edge_look(explorer, germany_georgia)["hidden"] is True
+    assert explorer.js("(id) => nodes.get(id).hidden", node_id(explorer, "Georgia")) is True
+    explorer.page.check("#kg-show-denials")  # type: ignore[attr-defined]
+    look = edge_look(explorer, germany_georgia)
+    assert look == {"hidden": False, "dashes": [10, 4, 2, 4], "colour": denial, "arrow": "bar"}
+    assert explorer.js("(id) => nodes.get(id).hidden", node_id(explorer, "Georgia")) is False
+    explorer.js("(id) => kgShow('edge', id)", germany_georgia)
+    summary = explorer.page.locator("#kg-panel-summary").inner_text()  # type: ignore[attr-defined]
+    assert "Denial only" in summary and "negated: 1 event, 1 source" in summary
+    # Asserted and negated on one edge: solid, and the header counts both.
+    explorer.js("(id) => kgShow('edge', id)", edge_id(explorer, "Iran", "Russia", "drone"))
+    summary = explorer.page.locator("#kg-panel-summary").inner_text()  # type: ignore[attr-defined]
+    assert summary.splitlines() == ["asserted: 2 events, 2 sources", "negated: 1 event, 1 source"]
+    explorer.page.uncheck("#kg-show-denials")  # type: ignore[attr-defined]
+    assert edge_look(explorer, germany_georgia)["hidden"] is True
+    assert explorer.errors == []
+
+
+def test_render_an_inferred_transfer_is_marked_so(explorer: Loaded, out: Path):
+    implicit = count(out, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?e kg:implicit true } }")
+    assert implicit == 1
+    ends = [node_id(explorer, "Germany"), node_id(explorer, "Ukraine")]
+    (edge,) = explorer.js(
+        "([a, b]) => edges.getIds({filter: (e) => e.from === a && e.to === b && e.relation === 'supply'})", ends
+    )  # type: ignore[misc]
+    explorer.js("(id) => kgShow('edge', id)", edge)
+    assert explorer.page.locator("#kg-panel-events .kg-inferred").count() == 1  # type: ignore[attr-defined]
+    assert "1 inferred transfer" in explorer.page.locator("#kg-panel-summary").inner_text()  # type: ignore[attr-defined]
+
+
+def test_render_unnamed_parties_are_one_node_per_label_and_off_by_default(explorer: Loaded, out: Path):
+    allies = explorer.js("nodes.getIds({filter: (n) => n.label === 'allies'})")
+    assert len(allies) == 1  # type: ignore[arg-type]
+    (node,) = allies  # type: ignore[misc]
+    assert count(out, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a kg:UnnamedActor } }") == 2
+    assert explorer.js("(id) => nodes.get(id).hidden", node) is True
+    edge = edge_id(explorer, "allies", "Ukraine")
+    assert edge_look(explorer, edge)["hidden"] is True
+    explorer.page.check("#kg-show-unnamed")  # type: ignore[attr-defined]
+    assert explorer.js("(id) => nodes.get(id).hidden", node) is False
+    assert edge_look(explorer, edge)["hidden"] is False
+    click_canvas(explorer, node_point(explorer, node))
+    assert explorer.page.locator("#kg-panel-title").inner_text() == "allies"  # type: ignore[attr-defined]
+    docs = explorer.page.locator("#kg-panel .kg-doc").all_inner_texts()  # type: ignore[attr-defined]
+    assert sorted(docs) == ["r-allies-1.txt", "r-allies-2.txt"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "actor"),
+    [("coree du nord", "North Korea"), ("Moscou", "Russia"), ("USA", "United States"), ("etats-unis", "United States"),
+     ("KYIV", "Ukraine"), ("pekin", "China")],
+)  # fmt: skip
+def test_render_search_ignores_accents_and_case_and_knows_aliases(explorer: Loaded, typed: str, actor: str):
+    explorer.page.fill("#kg-search", typed)  # type: ignore[attr-defined]
+    explorer.page.press("#kg-search", "Enter")  # type: ignore[attr-defined]
+    assert explorer.page.locator("#kg-panel-title").inner_text() == actor  # type: ignore[attr-defined]
+    assert explorer.js("network.getSelectedNodes()") == [node_id(explorer, actor)]
+
+
+def test_render_search_suggests_as_you_type(explorer: Loaded):
+    explorer.page.locator("#kg-search").press_sequentially("mosc")  # type: ignore[attr-defined]
+    suggestions = explorer.page.locator("#kg-suggestions li")  # type: ignore[attr-defined]
+    assert suggestions.all_inner_texts() == ["Russia — Moscou"]
+    explorer.page.locator("#kg-search").fill("")  # type: ignore[attr-defined]
+    explorer.page.locator("#kg-search").press_sequentially("u")  # type: ignore[attr-defined]
+    assert suggestions.count() > 1
+    explorer.page.locator("#kg-search").press_sequentially("kr")  # type: ignore[attr-defined]
+    assert suggestions.first.inner_text() == "Ukraine"
+    explorer.page.press("#kg-search", "ArrowDown")  # type: ignore[attr-defined]
+    explorer.page.press("#kg-search", "Enter")  # type: ignore[attr-defined]
+    assert explorer.page.locator("#kg-panel-title").inner_text() == "Ukraine"  # type: ignore[attr-defined]
+    assert explorer.page.locator("#kg-suggestions").is_hidden()  # type: ignore[attr-defined]
+
+
+def test_render_the_view_is_kept_in_the_url_and_restored(explorer: Loaded, browser, out: Path):
+    page = explorer.page
+    page.uncheck("#kg-filter-category input[value=drone]")  # type: ignore[attr-defined]
+    page.check("#kg-show-denials")  # type: ignore[attr-defined]
+    page.select_option("#kg-date-from", "2024-01")  # type: ignore[attr-defined]
+    germany_georgia = edge_id(explorer, "Germany", "Georgia")
+    explorer.js("(id) => { network.selectEdges([id]); kgShow('edge', id); }", germany_georgia)
+    url = page.url  # type: ignore[attr-defined]
+    assert "#" in url and "sel=edge" in url and "denials=1" in url
+    drawn = explorer.js("edges.get().map((e) => e.hidden)")
+
+    again = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    again.on("pageerror", lambda e: errors.append(str(e)))
+    again.goto(url)
+    again.wait_for_function("window.kgReady === true", timeout=20_000)
+    assert again.is_checked("#kg-show-denials") and not again.is_checked("#kg-show-unnamed")
+    assert not again.is_checked("#kg-filter-category input[value=drone]")
+    assert again.is_checked("#kg-filter-category input[value=missile]")
+    assert again.input_value("#kg-date-from") == "2024-01"
+    assert again.evaluate("edges.get().map((e) => e.hidden)") == drawn
+    assert again.evaluate("network.getSelectedEdges()") == [germany_georgia]
+    assert again.locator("#kg-panel-title").inner_text() == "Germany → Georgia"
+    assert again.url == url and errors == []
+    # A node, and nothing else changed: only the selection in the fragment.
+    again.goto((out / "graph.html").as_uri() + "#sel=node:https%3A%2F%2Fw3id.org%2Fkg-arms%2Factor%2Fpoland")
+    again.wait_for_function("window.kgReady === true", timeout=20_000)
+    assert again.locator("#kg-panel-title").inner_text() == "Poland"
+    assert not again.is_checked("#kg-show-denials") and errors == []
+    again.close()
 
 
 def test_render_markup_in_an_article_is_shown_as_text_and_runs_nothing(explorer: Loaded):

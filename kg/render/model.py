@@ -20,12 +20,17 @@ class Term:
 
 @dataclass(frozen=True)
 class ActorInfo:
-    """A node: an actor with its English label (drawn), French label (on hover) and kind (its colour)."""
+    """A node: an actor with its English label (drawn), French label (on hover) and kind (its colour).
+
+    `aliases` are the other names search finds it by (alternative labels, metonyms: « USA », « Moscou »).
+    An actor of kind `UnnamedActor` (« les alliés ») is merged with every other of the same label.
+    """
 
     iri: str
     label: str
     label_fr: str | None = None
     kind: str = "Actor"
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,10 @@ class DocumentInfo:
 
 @dataclass(frozen=True)
 class EventInfo:
-    """One extracted event with its evidence: the sentence, trigger words, document and rule."""
+    """One extracted event with its evidence: the sentence, trigger words, document and rule.
+
+    `implicit` is true for a transfer inferred (the origin of a used item), not stated.
+    """
 
     iri: str
     relation: str
@@ -63,6 +71,7 @@ class EventInfo:
     suppliers: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
     items: tuple[ItemInfo, ...] = ()
+    implicit: bool = False
 
 
 @dataclass

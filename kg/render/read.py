@@ -28,6 +28,7 @@ def read_explorer_data(store: Any, graph: GraphEvents | None = None) -> Explorer
     if graph is None:
         graph = read_graph_events(store)
     kinds, relations, modalities, categories = _read_terms(store)
+    aliases = _read_aliases(store, set(graph.actors))
     documents = {iri: DocumentInfo(doc.iri, doc.id, doc.url, doc.title) for iri, doc in graph.documents.items()}
     events = [
         EventInfo(
@@ -43,12 +44,16 @@ def read_explorer_data(store: Any, graph: GraphEvents | None = None) -> Explorer
             suppliers=event.suppliers,
             recipients=event.recipients,
             items=tuple(_item(flow) for flow in graph.flows.get(event.iri, ())),
+            implicit=event.implicit,
         )
         for event in graph.events.values()
     ]
     events.sort(key=lambda e: (e.date or "", documents[e.document].id, e.sentence, e.iri))
     return ExplorerData(
-        actors={iri: ActorInfo(a.iri, a.name, a.name_fr or a.name, a.kind) for iri, a in graph.actors.items()},
+        actors={
+            iri: ActorInfo(a.iri, a.name, a.name_fr or a.name, a.kind, aliases.get(iri, ()))
+            for iri, a in graph.actors.items()
+        },
         events=events,
         documents=documents,
         kinds=kinds,
@@ -56,6 +61,15 @@ def read_explorer_data(store: Any, graph: GraphEvents | None = None) -> Explorer
         modalities=modalities,
         categories=categories,
     )
+
+
+def _read_aliases(store: Any, actors: set[str]) -> dict[str, tuple[str, ...]]:
+    """The names of each of `actors` in the vocabulary (`queries/aliases.rq`), each once, sorted."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in select_rows(store, QUERIES_DIR / "aliases.rq", ("name",)):
+        if row["actor"] in actors:
+            names[row["actor"]].add(row["name"][0])
+    return {iri: tuple(sorted(found)) for iri, found in names.items()}
 
 
 def _item(flow: StoredFlow) -> ItemInfo:

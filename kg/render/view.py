@@ -17,14 +17,16 @@ from kg.render.layout import layout
 from kg.render.model import ActorInfo, EventInfo, ExplorerData, Term
 from kg.render.style import load_style
 
+UNNAMED = "UnnamedActor"  # the kind of an unnamed party (kg:UnnamedActor)
 _MONTH = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?(?:-\d{2})?(?:[T ].*)?")
 
 
 def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
     """The JSON-ready data the page draws; deterministic for a given input and seed."""
     style = load_style()
-    actors = _actors_in_events(data)
-    node_of = {actor.iri: i for i, actor in enumerate(actors)}
+    actors, key_of = _actors_in_events(data)
+    index = {key: i for i, key in enumerate(key_of[a.iri] for a in actors)}
+    node_of = {iri: index[key] for iri, key in key_of.items()}
     doc_iris = sorted({e.document for e in data.events}, key=lambda d: (_document_id(data, d), d))
     doc_of = {iri: i for i, iri in enumerate(doc_iris)}
 
@@ -65,10 +67,12 @@ def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
     nodes = [
         {
             "id": i,
-            "iri": actor.iri,
+            "iri": key_of[actor.iri],
             "label": actor.label,
             "fr": actor.label_fr or actor.label,
             "kind": actor.kind,
+            "unnamed": actor.kind == UNNAMED,
+            "aliases": [a for a in actor.aliases if a not in (actor.label, actor.label_fr)],
             "degree": len(neighbours[i]),
             "x": positions[i][0],
             "y": positions[i][1],
@@ -92,6 +96,7 @@ def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
         "modalities": _legend(data.modalities, {e.modality for e in data.events}, {}, style["modalities"]),
         "months": sorted({m for e in data.events for m in (_period(e.date) or ())}),
         "sizes": style["sizes"],
+        "denial_colour": style.get("denial_colour", "#111111"),
     }
 
 
@@ -124,11 +129,20 @@ def trigger_marks(sentence: str, triggers: tuple[str, ...]) -> list[list[int]]:
     return sorted(marks)
 
 
-def _actors_in_events(data: ExplorerData) -> list[ActorInfo]:
-    """Every party of an event, described or not, sorted by label then IRI so node numbers are stable."""
-    iris = {iri for e in data.events for iri in e.suppliers + e.recipients}
-    actors = [data.actors.get(iri) or ActorInfo(iri, iri.rsplit("/", 1)[-1]) for iri in iris]
-    return sorted(actors, key=lambda a: (a.label.casefold(), a.iri))
+def _actors_in_events(data: ExplorerData) -> tuple[list[ActorInfo], dict[str, str]]:
+    """Every party of an event, described or not, one per node, sorted by label then key so node numbers are
+    stable; and each party's node key: its IRI, or `unnamed:<label>` for an unnamed party (merged by label).
+    """
+    iris = sorted({iri for e in data.events for iri in e.suppliers + e.recipients})
+    key_of: dict[str, str] = {}
+    by_key: dict[str, ActorInfo] = {}
+    for iri in iris:
+        actor = data.actors.get(iri) or ActorInfo(iri, iri.rsplit("/", 1)[-1])
+        key = f"unnamed:{actor.label.casefold()}" if actor.kind == UNNAMED else iri
+        key_of[iri] = key
+        by_key.setdefault(key, actor)
+    actors = sorted(by_key.values(), key=lambda a: (a.label.casefold(), key_of[a.iri]))
+    return actors, key_of
 
 
 def _period(date: str | None) -> tuple[str, str] | None:
@@ -151,6 +165,7 @@ def _event_payload(event: EventInfo, node_of: dict[str, int], doc_of: dict[str, 
         "document": doc_of[event.document],
         "rule": event.rule,
         "source": event.source,
+        "implicit": event.implicit,
         "suppliers": [node_of[a] for a in event.suppliers],
         "recipients": [node_of[a] for a in event.recipients],
         "items": [{"label": i.label, "category": i.category, "quantity": i.quantity} for i in event.items],

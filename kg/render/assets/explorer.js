@@ -27,13 +27,22 @@ var edges = null;
     data[group].forEach(function (t) { labelOf[group + ":" + t.key] = t.label; });
   });
 
+  // Certainty: an edge is drawn by the best-supported modality of its events (rank 0 is the best).
+  var RANK = { asserted: 0, reported: 1, planned: 2, hypothetical: 2, negated: 3 };
+  var DENIAL = 3;
+  var DASHES = [false, [8, 6], [2, 5], [10, 4, 2, 4]];
+  var GROUPS = ["relations", "modalities", "categories"];
+  var SET_OF = { relation: "relations", modality: "modalities", category: "categories" };
+
   var state = {
     relations: new Set(data.relations.map(function (t) { return t.key; })),
     modalities: new Set(data.modalities.map(function (t) { return t.key; })),
     categories: new Set(data.categories.map(function (t) { return t.key; })),
     from: data.months[0] || null,
     to: data.months[data.months.length - 1] || null,
-    undated: true
+    undated: true,
+    denials: false, // edges resting only on denials: hidden until asked for
+    unnamed: false // unnamed parties (« les alliés »): hidden until asked for
   };
   var visibleEvent = new Uint8Array(data.events.length);
   var syncArrows = function () {}; // set once the network exists
@@ -76,27 +85,74 @@ var edges = null;
     return (!state.from || event.period[1] >= state.from) && (!state.to || event.period[0] <= state.to);
   }
 
+  function rankOf(modality) {
+    return RANK.hasOwnProperty(modality) ? RANK[modality] : 1;
+  }
+
+  function unnamedHidden(index) {
+    return !state.unnamed && data.nodes[index].unnamed;
+  }
+
   function edgeLook(edge) {
     var docs = new Set();
-    var asserted = true;
+    var best = DENIAL + 1;
     edge.events.forEach(function (i) {
       if (visibleEvent[i]) {
         docs.add(data.events[i].document);
-        if (data.events[i].modality !== "asserted") { asserted = false; }
+        best = Math.min(best, rankOf(data.events[i].modality));
       }
     });
-    var colour = colourOf["category:" + edge.category];
+    var denial = best === DENIAL;
+    var colour = denial ? data.denial_colour : colourOf["category:" + edge.category];
     return {
       id: edge.id,
-      hidden: docs.size === 0 || !state.categories.has(edge.category),
+      hidden: docs.size === 0 || !state.categories.has(edge.category) || (denial && !state.denials) ||
+        unnamedHidden(edge.from) || unnamedHidden(edge.to),
       width: Math.min(sizes.edge_min + sizes.edge_per_doubling * Math.log2(Math.max(docs.size, 1)), sizes.edge_max),
-      dashes: !asserted,
+      rank: Math.min(best, DENIAL),
+      dashes: DASHES[Math.min(best, DENIAL)],
+      arrows: { to: { type: denial ? "bar" : "arrow" } },
       color: { color: colour, highlight: colour, hover: colour, opacity: 0.85 }
     };
   }
 
   function nodeHidden(node) {
-    return !node.events.some(function (i) { return visibleEvent[i]; });
+    if (node.unnamed && !state.unnamed) { return true; }
+    return !node.events.some(function (i) {
+      return visibleEvent[i] && (state.denials || rankOf(data.events[i].modality) !== DENIAL);
+    });
+  }
+
+  // Per modality, in the legend's order: how many of `indexes` (visible events) and how many distinct
+  // source documents; and how many are inferred (implicit) transfers.
+  function certainty(indexes) {
+    var by = {};
+    var inferred = 0;
+    indexes.forEach(function (i) {
+      var event = data.events[i];
+      var entry = by[event.modality] || (by[event.modality] = { events: 0, docs: new Set() });
+      entry.events += 1;
+      entry.docs.add(event.document);
+      if (event.implicit) { inferred += 1; }
+    });
+    var lines = [];
+    data.modalities.forEach(function (m) {
+      var entry = by[m.key];
+      if (entry) {
+        lines.push((m.label || m.key) + ": " + plural(entry.events, "event") + ", " +
+          plural(entry.docs.size, "source"));
+      }
+    });
+    if (inferred) { lines.push(plural(inferred, "inferred transfer") + " (from a use and the item's origin)"); }
+    return lines;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function visibleOf(indexes) {
+    return indexes.filter(function (i) { return visibleEvent[i]; });
   }
 
   function applyFilters() {
@@ -107,9 +163,15 @@ var edges = null;
     data.edges.forEach(function (edge) {
       var look = edgeLook(edge);
       var last = drawnEdges[edge.id];
-      if (last.hidden !== look.hidden || last.width !== look.width || last.dashes !== look.dashes) {
-        edgeUpdates.push({ id: look.id, hidden: look.hidden, width: look.width, dashes: look.dashes });
-        drawnEdges[edge.id] = look;
+      if (last.hidden !== look.hidden || last.width !== look.width || last.rank !== look.rank) {
+        var update = { id: look.id, hidden: look.hidden, width: look.width };
+        if (last.rank !== look.rank) {
+          update.dashes = look.dashes;
+          update.color = look.color;
+          update.arrows = look.arrows;
+        }
+        edgeUpdates.push(update);
+        drawnEdges[edge.id] = { hidden: look.hidden, width: look.width, rank: look.rank };
       }
     });
     var nodeUpdates = [];
@@ -131,7 +193,7 @@ var edges = null;
       network.redraw();
     }
     showCounts();
-    if (shown) { showPanel(shown.type, shown.id); }
+    if (shown) { showPanel(shown.type, shown.id); } else { writeHash(); }
   }
 
   function showCounts() {
@@ -184,10 +246,27 @@ var edges = null;
     undated.addEventListener("change", function () { state.undated = undated.checked; applyFilters(); });
   }
 
-  function resetFilters() {
-    document.querySelectorAll("#kg-filters input[type=checkbox]").forEach(function (input) {
-      input.checked = true;
+  function toggles() {
+    [["kg-show-denials", "denials"], ["kg-show-unnamed", "unnamed"]].forEach(function (pair) {
+      var input = document.getElementById(pair[0]);
+      input.checked = state[pair[1]];
+      input.addEventListener("change", function () { state[pair[1]] = input.checked; applyFilters(); });
     });
+  }
+
+  // The filter controls show `state`.
+  function syncControls() {
+    document.querySelectorAll("#kg-filters input[data-group]").forEach(function (input) {
+      input.checked = state[SET_OF[input.dataset.group]].has(input.value);
+    });
+    document.getElementById("kg-date-from").value = state.from || "";
+    document.getElementById("kg-date-to").value = state.to || "";
+    document.getElementById("kg-date-undated").checked = state.undated;
+    document.getElementById("kg-show-denials").checked = state.denials;
+    document.getElementById("kg-show-unnamed").checked = state.unnamed;
+  }
+
+  function resetFilters() {
     [["relations", data.relations], ["modalities", data.modalities], ["categories", data.categories]]
       .forEach(function (pair) {
         pair[1].forEach(function (t) { state[pair[0]].add(t.key); });
@@ -195,8 +274,9 @@ var edges = null;
     state.from = data.months[0] || null;
     state.to = data.months[data.months.length - 1] || null;
     state.undated = true;
-    document.getElementById("kg-date-from").value = state.from || "";
-    document.getElementById("kg-date-to").value = state.to || "";
+    state.denials = true;
+    state.unnamed = true;
+    syncControls();
     applyFilters();
   }
 
@@ -241,6 +321,12 @@ var edges = null;
     item.dataset.event = String(index);
     var head = el("div", "kg-event-head");
     head.appendChild(el("span", "kg-relation", labelOf["relations:" + event.relation] || event.relation));
+    if (event.implicit) {
+      var inferred = el("span", "kg-inferred", "inferred");
+      inferred.title = "Not stated: inferred from a use and the item's origin";
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(inferred);
+    }
     head.appendChild(document.createTextNode(" · "));
     head.appendChild(el("span", "kg-modality kg-" + event.modality,
       labelOf["modalities:" + event.modality] || event.modality));
@@ -281,7 +367,9 @@ var edges = null;
     var title = document.getElementById("kg-panel-title");
     var subtitle = document.getElementById("kg-panel-subtitle");
     var list = document.getElementById("kg-panel-events");
+    var summary = document.getElementById("kg-panel-summary");
     clear(list);
+    clear(summary);
     shown = { type: type, id: id };
     var all;
     if (type === "node") {
@@ -297,7 +385,11 @@ var edges = null;
       subtitle.textContent = (labelOf["relations:" + edge.relation] || edge.relation) + " · " +
         (labelOf["categories:" + edge.category] || edge.category);
     }
-    var visible = all.filter(function (i) { return visibleEvent[i]; });
+    var visible = visibleOf(all);
+    if (type === "edge" && drawnEdges[id].rank === DENIAL) {
+      summary.appendChild(el("li", "kg-denial-note", "Denial only: no event says this transfer happened"));
+    }
+    certainty(visible).forEach(function (line) { summary.appendChild(el("li", null, line)); });
     visible.sort(function (a, b) {
       return (data.events[a].date || "").localeCompare(data.events[b].date || "") || a - b;
     });
@@ -306,6 +398,7 @@ var edges = null;
     if (visible.length < all.length) { note += " (" + (all.length - visible.length) + " hidden by the filters)"; }
     if (visible.length > MAX_LISTED) { note += "; the first " + MAX_LISTED + " are listed"; }
     subtitle.appendChild(el("span", "kg-panel-count", " — " + note));
+    writeHash();
   }
 
   function clearPanel() {
@@ -313,6 +406,102 @@ var edges = null;
     document.getElementById("kg-panel-title").textContent = "Evidence";
     document.getElementById("kg-panel-subtitle").textContent = "Click an actor or an edge to list its events.";
     clear(document.getElementById("kg-panel-events"));
+    clear(document.getElementById("kg-panel-summary"));
+    writeHash();
+  }
+
+  // --- the view in the URL fragment: #relations=…&modalities=…&sel=node:<iri> -----------------------
+
+  var lastHash = null;
+  var restoring = false;
+
+  function nodeKey(id) { return data.nodes[id].iri; }
+
+  function edgeKey(id) {
+    var edge = data.edges[id];
+    return [nodeKey(edge.from), nodeKey(edge.to), edge.relation, edge.category].join("|");
+  }
+
+  function viewHash() {
+    var params = new URLSearchParams();
+    GROUPS.forEach(function (group) {
+      if (state[group].size !== data[group].length) {
+        params.set(group, data[group].filter(function (t) { return state[group].has(t.key); })
+          .map(function (t) { return t.key; }).join(","));
+      }
+    });
+    if (state.from && state.from !== data.months[0]) { params.set("from", state.from); }
+    if (state.to && state.to !== data.months[data.months.length - 1]) { params.set("to", state.to); }
+    if (!state.undated) { params.set("undated", "0"); }
+    if (state.denials) { params.set("denials", "1"); }
+    if (state.unnamed) { params.set("unnamed", "1"); }
+    if (shown) { params.set("sel", shown.type + ":" + (shown.type === "node" ? nodeKey(shown.id) : edgeKey(shown.id))); }
+    return params.toString();
+  }
+
+  function writeHash() {
+    if (restoring) { return; }
+    var text = viewHash();
+    if (text === lastHash) { return; }
+    lastHash = text;
+    var url = location.href.split("#")[0] + (text ? "#" + text : "");
+    try {
+      history.replaceState(null, "", url);
+    } catch (e) {
+      location.replace("#" + text); // same document: no request
+    }
+  }
+
+  function restoreHash() {
+    var text = location.hash.replace(/^#/, "");
+    if (text === lastHash) { return; }
+    var params = new URLSearchParams(text);
+    GROUPS.forEach(function (group) {
+      var wanted = params.has(group) ? new Set(params.get(group).split(",")) : null;
+      state[group].clear(); // the same Set: the checkboxes hold it
+      data[group].forEach(function (t) {
+        if (!wanted || wanted.has(t.key)) { state[group].add(t.key); }
+      });
+    });
+    var from = params.get("from");
+    var to = params.get("to");
+    state.from = from && data.months.indexOf(from) >= 0 ? from : data.months[0] || null;
+    state.to = to && data.months.indexOf(to) >= 0 ? to : data.months[data.months.length - 1] || null;
+    state.undated = params.get("undated") !== "0";
+    state.denials = params.get("denials") === "1";
+    state.unnamed = params.get("unnamed") === "1";
+    syncControls();
+    restoring = true;
+    try {
+      applyFilters();
+      select(params.get("sel") || "");
+    } finally {
+      restoring = false;
+    }
+    writeHash();
+  }
+
+  // Select what `key` names (node:<iri> or edge:<from>|<to>|<relation>|<category>), or nothing.
+  function select(key) {
+    var at = key.indexOf(":");
+    var type = key.slice(0, at);
+    var rest = key.slice(at + 1);
+    var found = null;
+    if (type === "node") {
+      found = data.nodes.find(function (node) { return node.iri === rest; });
+    } else if (type === "edge") {
+      found = data.edges.find(function (edge) { return edgeKey(edge.id) === rest; });
+    }
+    if (!found) {
+      network.unselectAll();
+      clearPanel();
+    } else if (type === "node") {
+      network.selectNodes([found.id]);
+      showPanel("node", found.id);
+    } else {
+      network.selectEdges([found.id]);
+      showPanel("edge", found.id);
+    }
   }
 
   // --- hover: our own element, text only ----------------------------------------------------------
@@ -330,34 +519,60 @@ var edges = null;
     document.getElementById("kg-hover").hidden = true;
   }
 
-  // --- search -------------------------------------------------------------------------------------
+  // --- search: any label, alias or metonym, without accents or case -------------------------------
 
-  function findActor(text) {
-    var wanted = text.trim().toLocaleLowerCase();
-    if (!wanted) { return null; }
-    var tests = [
-      function (name) { return name === wanted; },
-      function (name) { return name.indexOf(wanted) === 0; },
-      function (name) { return name.indexOf(wanted) >= 0; }
-    ];
-    for (var t = 0; t < tests.length; t++) {
-      var best = null;
-      data.nodes.forEach(function (node) {
-        var hit = tests[t](node.label.toLocaleLowerCase()) || tests[t](node.fr.toLocaleLowerCase());
-        if (hit && (best === null || node.degree > best.degree)) { best = node; }
-      });
-      if (best) { return best; }
-    }
-    return null;
+  var MAX_SUGGESTED = 8;
+
+  // « Corée du Nord », « coree-du-nord », « COREE DU NORD » -> "coree du nord"
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[-'\u2019.]/g, " ").replace(/\s+/g, " ").trim();
   }
 
-  function search(text) {
+  var searchNames = data.nodes.map(function (node) {
+    var seen = new Set();
+    return [node.label, node.fr].concat(node.aliases || []).filter(function (name) {
+      var key = fold(name);
+      if (!key || seen.has(key)) { return false; }
+      seen.add(key);
+      return true;
+    }).map(function (name) { return { name: name, key: fold(name) }; });
+  });
+
+  // How well `key` answers `wanted`: 0 the same name, 1 its start, 2 a word's start, 3 inside, -1 not at all.
+  function matchRank(key, wanted) {
+    if (key === wanted) { return 0; }
+    if (key.indexOf(wanted) === 0) { return 1; }
+    if ((" " + key).indexOf(" " + wanted) >= 0) { return 2; }
+    return key.indexOf(wanted) >= 0 ? 3 : -1;
+  }
+
+  // The actors `text` names, best first (by how well a name matches, then partners): [{node, name}].
+  function matches(text, limit) {
+    var wanted = fold(text);
+    if (!wanted) { return []; }
+    var found = [];
+    data.nodes.forEach(function (node) {
+      var best = null;
+      searchNames[node.id].forEach(function (entry) {
+        var rank = matchRank(entry.key, wanted);
+        if (rank >= 0 && (best === null || rank < best.rank)) { best = { rank: rank, name: entry.name }; }
+      });
+      if (best) { found.push({ node: node, name: best.name, rank: best.rank }); }
+    });
+    found.sort(function (a, b) {
+      return a.rank - b.rank || b.node.degree - a.node.degree || a.node.id - b.node.id;
+    });
+    return found.slice(0, limit);
+  }
+
+  function findActor(text) {
+    var found = matches(text, 1);
+    return found.length ? found[0].node : null;
+  }
+
+  function openActor(node) {
     var status = document.getElementById("kg-search-status");
-    var node = findActor(text);
-    if (!node) {
-      status.textContent = text.trim() ? "no actor matches" : "";
-      return;
-    }
     if (nodes.get(node.id).hidden) {
       status.textContent = node.label + " is hidden by the filters";
       return;
@@ -369,23 +584,80 @@ var edges = null;
     showPanel("node", node.id);
   }
 
-  function searchBox() {
-    var list = document.getElementById("kg-actor-names");
-    var seen = new Set();
-    data.nodes.forEach(function (node) {
-      [node.label, node.fr].forEach(function (name) {
-        if (!seen.has(name)) {
-          seen.add(name);
-          list.appendChild(el("option")).value = name;
-        }
+  function search(text) {
+    hideSuggestions();
+    var node = findActor(text);
+    if (!node) {
+      document.getElementById("kg-search-status").textContent = text.trim() ? "no actor matches" : "";
+      return;
+    }
+    openActor(node);
+  }
+
+  function hideSuggestions() {
+    var list = document.getElementById("kg-suggestions");
+    clear(list);
+    list.hidden = true;
+    document.getElementById("kg-search").setAttribute("aria-expanded", "false");
+  }
+
+  function suggest(text) {
+    var list = document.getElementById("kg-suggestions");
+    clear(list);
+    matches(text, MAX_SUGGESTED).forEach(function (found, i) {
+      var item = el("li", "kg-suggestion", found.node.label);
+      item.id = "kg-suggestion-" + i;
+      item.setAttribute("role", "option");
+      item.dataset.node = String(found.node.id);
+      if (fold(found.name) !== fold(found.node.label)) { item.appendChild(el("span", "kg-alias", " — " + found.name)); }
+      item.addEventListener("mousedown", function (e) {
+        e.preventDefault(); // keep the focus in the box
+        document.getElementById("kg-search").value = found.node.label;
+        hideSuggestions();
+        openActor(found.node);
       });
+      list.appendChild(item);
     });
+    list.hidden = !list.firstChild;
+    document.getElementById("kg-search").setAttribute("aria-expanded", list.hidden ? "false" : "true");
+  }
+
+  function moveSuggestion(step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll("#kg-suggestions li"));
+    if (!items.length) { return null; }
+    var at = items.findIndex(function (item) { return item.classList.contains("kg-active"); });
+    if (at >= 0) { items[at].classList.remove("kg-active"); }
+    var next = step ? (at + step + items.length + (at < 0 && step < 0 ? 1 : 0)) % items.length : at;
+    if (next < 0) { return null; }
+    items[next].classList.add("kg-active");
+    document.getElementById("kg-search").setAttribute("aria-activedescendant", items[next].id);
+    return items[next];
+  }
+
+  function searchBox() {
     var input = document.getElementById("kg-search");
     document.getElementById("kg-search-form").addEventListener("submit", function (e) {
       e.preventDefault();
-      search(input.value);
+      var active = document.querySelector("#kg-suggestions li.kg-active");
+      if (active) {
+        var node = data.nodes[Number(active.dataset.node)];
+        input.value = node.label;
+        hideSuggestions();
+        openActor(node);
+      } else {
+        search(input.value);
+      }
     });
-    input.addEventListener("change", function () { search(input.value); });
+    input.addEventListener("input", function () { suggest(input.value); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        moveSuggestion(e.key === "ArrowDown" ? 1 : -1);
+      } else if (e.key === "Escape") {
+        hideSuggestions();
+      }
+    });
+    input.addEventListener("blur", hideSuggestions);
   }
 
   // --- the network --------------------------------------------------------------------------------
@@ -407,15 +679,17 @@ var edges = null;
       var weight = Math.sqrt(node.degree / maxDegree);
       var item = { id: node.id, label: node.label, x: node.x, y: node.y,
         size: Math.round(sizes.node_min + (sizes.node_max - sizes.node_min) * weight),
-        hidden: false, group: "kind:" + node.kind };
+        hidden: nodeHidden(node), group: "kind:" + node.kind };
       var fontSize = Math.round(13 + 9 * weight);
       if (fontSize > 14) { item.font = { size: fontSize }; }
-      hiddenNodes[node.id] = false;
+      hiddenNodes[node.id] = item.hidden;
       return item;
     }));
     edges = new vis.DataSet(data.edges.map(function (edge) {
       var look = edgeLook(edge);
-      drawnEdges[edge.id] = { hidden: look.hidden, width: look.width, dashes: look.dashes };
+      drawnEdges[edge.id] = { hidden: look.hidden, width: look.width, rank: look.rank };
+      if (look.rank !== DENIAL) { delete look.arrows; } // the global arrows (big graphs turn them off)
+      delete look.rank;
       look.from = edge.from;
       look.to = edge.to;
       look.relation = edge.relation; // not drawn: there for scripts (edges.get({filter: …}))
@@ -458,6 +732,7 @@ var edges = null;
     });
     network.on("zoom", function () { syncArrows(); });
     network.on("click", function (params) {
+      unhover();
       if (params.nodes.length) {
         showPanel("node", params.nodes[0]);
       } else if (params.edges.length) {
@@ -468,14 +743,16 @@ var edges = null;
     });
     network.on("hoverNode", function (params) {
       var node = data.nodes[params.node];
-      hover(params, [node.fr, node.label + " · " + (labelOf["kinds:" + node.kind] || node.kind) + " · " +
-        node.events.length + " events"]);
+      hover(params, [node.fr, node.label + " · " + (labelOf["kinds:" + node.kind] || node.kind)]
+        .concat(certainty(visibleOf(node.events))));
     });
     network.on("hoverEdge", function (params) {
       var edge = data.edges[params.edge];
-      hover(params, [data.nodes[edge.from].fr + " → " + data.nodes[edge.to].fr,
+      var lines = [data.nodes[edge.from].fr + " → " + data.nodes[edge.to].fr,
         (labelOf["relations:" + edge.relation] || edge.relation) + " · " +
-        (labelOf["categories:" + edge.category] || edge.category)]);
+        (labelOf["categories:" + edge.category] || edge.category)];
+      if (drawnEdges[edge.id].rank === DENIAL) { lines.push("Denial only"); }
+      hover(params, lines.concat(certainty(visibleOf(edge.events))));
     });
     network.on("blurNode", unhover);
     network.on("blurEdge", unhover);
@@ -487,11 +764,17 @@ var edges = null;
   checkboxes("kg-filter-modality", data.modalities, "modality", state.modalities, false);
   checkboxes("kg-filter-category", data.categories, "category", state.categories, true);
   dateFilter();
+  toggles();
   document.getElementById("kg-reset").addEventListener("click", resetFilters);
   legend();
   searchBox();
   draw();
-  showCounts();
+  restoreHash();
+  window.addEventListener("hashchange", restoreHash);
   window.kgSearch = search;
+  window.kgShow = function (type, id) { // select an actor ("node") or an edge by id and list its evidence
+    if (type === "node") { network.selectNodes([id]); } else { network.selectEdges([id]); }
+    showPanel(type, id);
+  };
   window.kgApplyFilters = applyFilters;
 })();
