@@ -396,6 +396,14 @@ def test_render_search_ignores_accents_and_case_and_knows_aliases(explorer: Load
     assert explorer.js("network.getSelectedNodes()") == [node_id(explorer, actor)]
 
 
+def test_render_search_opens_no_actor_for_an_abbreviation_it_does_not_know(explorer: Loaded):
+    """« UK » is no name in this graph (no United Kingdom): Enter opens nothing, not Ukraine, which it starts."""
+    explorer.page.fill("#kg-search", "UK")  # type: ignore[attr-defined]
+    explorer.page.press("#kg-search", "Enter")  # type: ignore[attr-defined]
+    assert explorer.page.locator("#kg-search-status").inner_text() == "no actor matches"  # type: ignore[attr-defined]
+    assert explorer.js("network.getSelectedNodes()") == []
+
+
 def test_render_search_suggests_as_you_type(explorer: Loaded):
     explorer.page.locator("#kg-search").press_sequentially("mosc")  # type: ignore[attr-defined]
     suggestions = explorer.page.locator("#kg-suggestions li")  # type: ignore[attr-defined]

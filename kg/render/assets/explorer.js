@@ -497,11 +497,14 @@ var edges = null;
       clearPanel();
     } else if (type === "node") {
       network.selectNodes([found.id]);
+      if (!hiddenNodes[found.id]) { network.focus(found.id, { animation: false }); }
       showPanel("node", found.id);
     } else {
       network.selectEdges([found.id]);
+      if (!drawnEdges[found.id].hidden) { network.fit({ nodes: [found.from, found.to], animation: false }); }
       showPanel("edge", found.id);
     }
+    syncArrows();
   }
 
   // --- hover: our own element, text only ----------------------------------------------------------
@@ -522,6 +525,7 @@ var edges = null;
   // --- search: any label, alias or metonym, without accents or case -------------------------------
 
   var MAX_SUGGESTED = 8;
+  var SHORTEST_PART = 2; // a query this short opens an actor only by a whole name
 
   // « Corée du Nord », « coree-du-nord », « COREE DU NORD » -> "coree du nord"
   function fold(text) {
@@ -566,9 +570,12 @@ var edges = null;
     return found.slice(0, limit);
   }
 
+  // The actor Enter opens: the best match, but for one or two letters (« UK ») only a whole name, so that
+  // an abbreviation missing from the graph opens nothing rather than the first name it starts (Ukraine).
   function findActor(text) {
     var found = matches(text, 1);
-    return found.length ? found[0].node : null;
+    if (!found.length || (fold(text).length <= SHORTEST_PART && found[0].rank > 0)) { return null; }
+    return found[0].node;
   }
 
   function openActor(node) {
