@@ -32,5 +32,5 @@ __all__ = [
 
 
 def render_html(data: ExplorerData, seed: int = 7) -> str:
-    """The explorer page of `data`: layout computed here, everything inlined."""
-    return render_page(explorer_payload(data, seed=seed))
+    """The explorer page of `data`: layout computed here, unnamed parties merged by label, everything inlined."""
+    return render_page(explorer_payload(data, seed=seed, merge_unnamed=True))

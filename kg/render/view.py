@@ -5,6 +5,10 @@ lists its events; a node lists the events it is a party to (also those with
 no other side, which draw no edge). Widths, dashes and visibility are left to
 the page, which recomputes them from the events the filters keep, with the
 size constants of `style.json` (passed on as `sizes`).
+
+Unnamed parties (kind `UnnamedActor`: « les alliés », minted once per article)
+are flagged `unnamed` so the page can leave them out by default, and for the
+page (`merge_unnamed`) merged by label across articles: one node per label.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ UNNAMED = "UnnamedActor"  # the kind of an unnamed party (kg:UnnamedActor)
 _MONTH = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?(?:-\d{2})?(?:[T ].*)?")
 
 
-def explorer_payload(data: ExplorerData, seed: int = 7) -> dict[str, Any]:
-    """The JSON-ready data the page draws; deterministic for a given input and seed."""
+def explorer_payload(data: ExplorerData, seed: int = 7, merge_unnamed: bool = False) -> dict[str, Any]:
+    """The JSON-ready data the page draws; deterministic for a given input and seed.
+
+    With `merge_unnamed` (as `kg.render.render_html`, hence `kg build` and `kg render`, ask), the unnamed
+    parties of one label are one node; without, one node per actor IRI, as in the GEXF/GraphML exports.
+    """
     style = load_style()
-    actors, key_of = _actors_in_events(data)
+    actors, key_of = _actors_in_events(data, merge_unnamed)
     index = {key: i for i, key in enumerate(key_of[a.iri] for a in actors)}
     node_of = {iri: index[key] for iri, key in key_of.items()}
     doc_iris = sorted({e.document for e in data.events}, key=lambda d: (_document_id(data, d), d))
@@ -129,16 +137,17 @@ def trigger_marks(sentence: str, triggers: tuple[str, ...]) -> list[list[int]]:
     return sorted(marks)
 
 
-def _actors_in_events(data: ExplorerData) -> tuple[list[ActorInfo], dict[str, str]]:
+def _actors_in_events(data: ExplorerData, merge_unnamed: bool) -> tuple[list[ActorInfo], dict[str, str]]:
     """Every party of an event, described or not, one per node, sorted by label then key so node numbers are
-    stable; and each party's node key: its IRI, or `unnamed:<label>` for an unnamed party (merged by label).
+    stable; and each party's node key: its IRI, or with `merge_unnamed`, `unnamed:<label>` for an unnamed
+    party (merged by label).
     """
     iris = sorted({iri for e in data.events for iri in e.suppliers + e.recipients})
     key_of: dict[str, str] = {}
     by_key: dict[str, ActorInfo] = {}
     for iri in iris:
         actor = data.actors.get(iri) or ActorInfo(iri, iri.rsplit("/", 1)[-1])
-        key = f"unnamed:{actor.label.casefold()}" if actor.kind == UNNAMED else iri
+        key = f"unnamed:{actor.label.casefold()}" if merge_unnamed and actor.kind == UNNAMED else iri
         key_of[iri] = key
         by_key.setdefault(key, actor)
     actors = sorted(by_key.values(), key=lambda a: (a.label.casefold(), key_of[a.iri]))
