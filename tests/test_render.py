@@ -373,11 +373,14 @@ def test_render_unnamed_parties_are_one_node_per_label_and_off_by_default(explor
     (node,) = allies  # type: ignore[misc]
     assert count(out, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a kg:UnnamedActor } }") == 2
     assert explorer.js("(id) => nodes.get(id).hidden", node) is True
+    counts = explorer.page.locator("#kg-counts")  # type: ignore[attr-defined]
+    assert counts.inner_text().endswith("(1 unnamed party, 1 denial-only edge not shown)")
     edge = edge_id(explorer, "allies", "Ukraine")
     assert edge_look(explorer, edge)["hidden"] is True
     explorer.page.check("#kg-show-unnamed")  # type: ignore[attr-defined]
     assert explorer.js("(id) => nodes.get(id).hidden", node) is False
     assert edge_look(explorer, edge)["hidden"] is False
+    assert counts.inner_text().endswith("(1 denial-only edge not shown)")
     click_canvas(explorer, node_point(explorer, node))
     assert explorer.page.locator("#kg-panel-title").inner_text() == "allies"  # type: ignore[attr-defined]
     docs = explorer.page.locator("#kg-panel .kg-doc").all_inner_texts()  # type: ignore[attr-defined]

@@ -109,7 +109,7 @@ var edges = null;
       hidden: docs.size === 0 || !state.categories.has(edge.category) || (denial && !state.denials) ||
         unnamedHidden(edge.from) || unnamedHidden(edge.to),
       width: Math.min(sizes.edge_min + sizes.edge_per_doubling * Math.log2(Math.max(docs.size, 1)), sizes.edge_max),
-      rank: Math.min(best, DENIAL),
+      rank: best, // DENIAL + 1: no event kept
       dashes: DASHES[Math.min(best, DENIAL)],
       arrows: { to: { type: denial ? "bar" : "arrow" } },
       color: { color: colour, highlight: colour, hover: colour, opacity: 0.85 }
@@ -200,9 +200,14 @@ var edges = null;
     var n = hiddenNodes.filter(function (hidden) { return !hidden; }).length;
     var e = drawnEdges.filter(function (look) { return !look.hidden; }).length;
     var v = visibleEvent.reduce(function (sum, x) { return sum + x; }, 0);
-    document.getElementById("kg-counts").textContent =
-      n + " of " + data.nodes.length + " actors · " + e + " of " + data.edges.length + " edges · " +
+    var text = n + " of " + data.nodes.length + " actors · " + e + " of " + data.edges.length + " edges · " +
       v + " of " + data.events.length + " events";
+    var off = [];
+    var unnamed = state.unnamed ? 0 : data.nodes.filter(function (node) { return node.unnamed; }).length;
+    if (unnamed) { off.push(plural(unnamed, "unnamed party").replace("partys", "parties")); }
+    var denials = state.denials ? 0 : drawnEdges.filter(function (look) { return look.rank === DENIAL; }).length;
+    if (denials) { off.push(plural(denials, "denial-only edge")); }
+    document.getElementById("kg-counts").textContent = text + (off.length ? " (" + off.join(", ") + " not shown)" : "");
   }
 
   function checkboxes(fieldsetId, terms, group, selected, swatches) {
