@@ -164,7 +164,7 @@ class CacheIndex:
         except (ValueError, KeyError, TypeError):
             result = None
         if result is None or result.id != doc_id or result.hash != digest:
-            raise KgError(f"{self.path}: changed during the build (run kg build again, or with --full)")
+            raise KgError(f"{self.path}: changed during the build, or does not match its index (run kg build --full)")
         return result
 
 
@@ -179,6 +179,8 @@ def load_cache(out: Path, fingerprint: dict[str, str]) -> CacheIndex | None:
         return None
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise _ManifestError(f"a JSON {type(manifest).__name__}, not an object")
         if manifest.get("format") != FORMAT:
             log.info("%s: another format, clean build", manifest_path)
             return None
@@ -186,16 +188,60 @@ def load_cache(out: Path, fingerprint: dict[str, str]) -> CacheIndex | None:
             changed = sorted(k for k, v in fingerprint.items() if manifest.get("pipeline_parts", {}).get(k) != v)
             log.info("pipeline changed (%s): every document is extracted again", ", ".join(changed) or "?")
             return None
+        try:
+            entries = _index(manifest)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _ManifestError(f"document index unusable: {exc}") from None
         if (
             cache_path.stat().st_size != manifest["cache"]["bytes"]
             or _file_hash(cache_path) != manifest["cache"]["sha256"]
         ):
             raise ValueError("its size or checksum differs from the manifest's")
-        entries = {d["id"]: (d["hash"], int(d["offset"]), int(d["length"])) for d in manifest["documents"]}
         return CacheIndex(cache_path, entries, manifest["cache"]["sha256"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except _ManifestError as exc:
+        log.warning("%s: damaged (%s), clean build", manifest_path, " ".join(str(exc).split())[:200])
+        return None
+    except json.JSONDecodeError as exc:
+        log.warning("%s: damaged (not JSON: %s), clean build", manifest_path, exc.msg)
+        return None
+    except UnicodeDecodeError:
+        log.warning("%s: damaged (not UTF-8), clean build", manifest_path)
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("%s: cache unusable (%s), clean build", cache_path, " ".join(str(exc).split())[:200])
         return None
+
+
+class _ManifestError(ValueError):
+    """The manifest itself is damaged or edited (not the cache file it describes)."""
+
+
+def _index_digest(documents: object) -> str:
+    return hashlib.sha256(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _index(manifest: dict[str, Any]) -> dict[str, tuple[str, int, int]]:
+    """The manifest's document index, refused unless it is the one written with the cache file.
+
+    A checksum of the index guards against hand edits; without it (older manifests), the lines must tile the
+    cache file in order, so that a line read later is a whole line of the cache.
+    """
+    documents = manifest["documents"]
+    if "index_sha256" in manifest and manifest["index_sha256"] != _index_digest(documents):
+        raise ValueError("it was edited")
+    entries: dict[str, tuple[str, int, int]] = {}
+    end = 0
+    for d in documents:
+        doc_id, digest, offset, length = d["id"], d["hash"], d["offset"], d["length"]
+        if not isinstance(doc_id, str) or not isinstance(digest, str) or doc_id in entries:
+            raise ValueError(f"bad or repeated id {str(doc_id)[:80]!r}")
+        if type(offset) is not int or type(length) is not int or offset != end or length <= 0:
+            raise ValueError(f"lines of {doc_id[:80]!r} out of place")
+        entries[doc_id] = (digest, offset, length)
+        end = offset + length
+    if end != manifest["cache"]["bytes"]:
+        raise ValueError("its lines do not cover the cache file")
+    return entries
 
 
 def _file_hash(path: Path) -> str:
@@ -260,6 +306,7 @@ class ResultsWriter:
             "pipeline_parts": self.fingerprint,
             "cache": {"path": CACHE.as_posix(), "bytes": self._offset, "sha256": self.sha256},
             "documents": self.documents,
+            "index_sha256": _index_digest(self.documents),
         }
         with atomic_write(self.out / MANIFEST) as handle:
             handle.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")  # type: ignore[attr-defined]
