@@ -6,6 +6,24 @@ Each error names the file (and rule or line) it is about; the CLI turns any
 
 from __future__ import annotations
 
+import re
+
+# What must not reach a terminal or split a line: C0/C1 controls (line breaks, ESC), DEL, Unicode line
+# separators, and the lone surrogates by which Python keeps the bytes of a file name that is not UTF-8.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # a byte of a non-UTF-8 name, shown as that byte
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, safe for a terminal: control characters and undecodable bytes escaped (`\\n`, `\\xe9`)."""
+    return UNPRINTABLE.sub(_escape, text)
+
 
 class KgError(Exception):
     """Base class: a problem the user can fix, reported as one line."""
@@ -13,6 +31,7 @@ class KgError(Exception):
     code = "E000"
 
     def __init__(self, message: str) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
 

@@ -18,6 +18,7 @@ import codecs
 import gzip
 import io
 import json
+import logging
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from kg.errors import SourceError
+from kg.errors import SourceError, printable
 from kg.model import Article, date_problem
 
 SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".txt.gz", ".jsonl.gz")
@@ -39,6 +40,7 @@ LINE_LIMIT = 5_000
 MAX_WORD = 100_000
 
 LINE = re.compile(r"[^\n\r]+")
+ID_BREAKS = re.compile(r"[\t\n\r]")
 SENTENCE_END = re.compile(r"[.!?…][»\"”’')\]]*\s")
 WHITESPACE = re.compile(r"\s")
 # C0 controls other than tab and line breaks, DEL, C1 controls, XML's non-characters, lone surrogates.
@@ -54,6 +56,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 ErrorHandler = Callable[[SourceError], None]
+log = logging.getLogger("kg")
 
 
 def _raise(error: SourceError) -> None:
@@ -112,6 +115,15 @@ def _safe_char(match: re.Match[str]) -> str:
 def clean_text(text: str) -> str:
     """`text` with every unsafe character replaced by one safe character, so offsets do not move."""
     return UNSAFE.sub(_safe_char, text) if UNSAFE.search(text) else text
+
+
+def document_id(text: str) -> str:
+    """An id safe for every output (JSONL, RDF, CSV, a terminal): `clean_text`, and line breaks and tabs as spaces.
+
+    Ids from file names go through it too, so a name that is not UTF-8 or holds a newline or ESC gives an
+    id of one printable line (its undecodable bytes as U+FFFD).
+    """
+    return ID_BREAKS.sub(" ", clean_text(text))
 
 
 def break_long_lines(text: str, where: str, limit: int = LINE_LIMIT, strict: bool = True) -> str:
@@ -252,7 +264,7 @@ def read_text_article(path: Path) -> Article:
             raise SourceError(f"{path}: header date {date} is no calendar date ({problem}): fix it or remove it")
         text = " " * header.end() + text[header.end() :]
     name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    return _finish(Article(id=name, text=text, date=date, path=str(path)), str(path))
+    return _finish(Article(id=document_id(name), text=text, date=date, path=str(path)), str(path))
 
 
 def read_html_file(path: Path) -> Article:
@@ -262,7 +274,8 @@ def read_html_file(path: Path) -> Article:
     data = _read_bytes(path)
     if not data.strip():
         raise SourceError(f"{path}: empty file")
-    return _finish(read_html_article(path, data), str(path))
+    article = read_html_article(path, data)
+    return _finish(replace(article, id=document_id(article.id)), str(path))
 
 
 def _article_from_record(path: Path, number: int, record: object) -> Article:
@@ -284,10 +297,10 @@ def _article_from_record(path: Path, number: int, record: object) -> Article:
     if date is not None and not DATE_VALUE.match(date[:10]):
         raise SourceError(f"{where}: 'date' must look like YYYY, YYYY-MM or YYYY-MM-DD")
     problem = date_problem(date[:10]) if date else None
-    if problem:
+    if date and problem:
         raise SourceError(f"{where}: 'date' {date[:10]} is no calendar date ({problem}): fix it or remove it")
     article = Article(
-        id=clean_text(str(doc_id)),
+        id=document_id(str(doc_id)),
         text=text,
         date=date[:10] if date else None,
         url=fields["url"],
@@ -375,6 +388,11 @@ def read_sources(paths: Iterable[str | Path], on_error: ErrorHandler = _raise) -
     """
     seen: set[str] = set()
     for path in list_files(paths, on_error):
+        if printable(path.name) != path.name:
+            log.warning(
+                "%s: file name not UTF-8 or with control characters (shown escaped; in ids, as U+FFFD or spaces)",
+                printable(str(path)),
+            )
         try:
             for article in read_file(path, on_error):
                 if article.id in seen:
