@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -125,6 +126,41 @@ def watch(
         KgError: the extractor cannot be loaded (bad rules or ontology).
     """
     stop = stop or threading.Event()
+    previous = _stop_on_signals()
+    try:
+        return _watch(paths, out, jobs, dask, full, interval, progress, extractor, notify, stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> dict[int, signal.Handlers | Callable[..., object] | int | None]:
+    """SIGINT and SIGTERM end the watch as Ctrl-C does (the caller reports it), the previous handlers returned.
+
+    Set explicitly: a shell starts a background job with SIGINT ignored, and Python's default for SIGTERM is
+    to die without a word. Only the main thread can set handlers; a watch run in another one is ended by `stop`.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _watch(
+    paths: Sequence[str],
+    out: Path,
+    jobs: int,
+    dask: str | None,
+    full: bool,
+    interval: float,
+    progress: ProgressFactory,
+    extractor: Extractor | None,
+    notify: Callable[[str], None],
+    stop: threading.Event,
+) -> bool:
     ontology = ontology_dir()
     seen = Snapshot.take(paths, ontology)
     if extractor is None:
