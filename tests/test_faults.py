@@ -7,11 +7,15 @@ import gzip
 import json
 import os
 import random
+import shlex
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from kg.model import Article
 from kg.sources import read_sources
@@ -107,3 +111,104 @@ def test_faults_impossible_dates_leave_the_graph_and_events_jsonl_consistent(tmp
     for bad in ("2024-13", "2024-02-31", "0000-00-00"):
         assert bad not in graph
     assert '"2024-02-29"^^xsd:date' in graph
+
+
+def _swap_two_lines(manifest: dict) -> object:
+    first, second = manifest["documents"][:2]
+    for key in ("offset", "length"):
+        first[key], second[key] = second[key], first[key]
+    return manifest
+
+
+def _shift_offset(manifest: dict) -> object:
+    manifest["documents"][0]["offset"] += 1
+    return manifest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "edit",
+    [lambda m: [], lambda m: "manifest", lambda m: {**m, "documents": {}}, _swap_two_lines, _shift_offset],
+    ids=["list", "string", "documents-object", "swapped-lines", "shifted-offset"],
+)
+def test_faults_wrong_shape_or_edited_manifest_is_a_clean_build_in_one_line(tmp_path: Path, edit):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.txt").write_text("La France a livré des canons Caesar à l'Ukraine.", encoding="utf-8")
+    (source / "b.txt").write_text("L'Iran a fourni des drones Shahed à la Russie.", encoding="utf-8")
+    out = tmp_path / "out"
+    assert kg("build", str(source), "-o", str(out)).returncode == 0
+    events = (out / "events.jsonl").read_bytes()
+    manifest = out / "manifest.json"
+    manifest.write_text(json.dumps(edit(json.loads(manifest.read_text(encoding="utf-8")))), encoding="utf-8")
+    for _ in range(2):  # the first build repairs the cache: the second uses it without a word
+        result = kg("build", str(source), "-o", str(out))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert (out / "events.jsonl").read_bytes() == events
+        if _ == 0:
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert result.stderr.startswith(f"kg: {manifest}: damaged (") and "clean build" in result.stderr
+        else:
+            assert result.stderr == ""
+
+
+def test_faults_file_names_not_utf8_or_with_controls_are_one_line_each_and_built(tmp_path: Path):
+    source = tmp_path / "src"
+    source.mkdir()
+    folder = os.fsencode(source) + b"/"
+    with open(folder + b"caf\xe9.txt", "w", encoding="utf-8") as handle:
+        handle.write("La France a livré des canons Caesar à l'Ukraine.")
+    with open(folder + b"deux\nlignes\x1b[31m.txt", "w", encoding="utf-8") as handle:
+        handle.write("L'Iran a fourni des drones Shahed à la Russie.")
+    with open(folder + b"vide\n\xff.txt", "wb"):
+        pass
+    (source / "bon.txt").write_text("La Pologne a livré des chars à l'Ukraine.", encoding="utf-8")
+    out = tmp_path / "out"
+    result = kg("build", str(source), "-o", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert sorted(result.stderr.splitlines()) == sorted(
+        [
+            f"kg: {source}/caf\\xe9.txt: file name not UTF-8 or with control characters "
+            "(shown escaped; in ids, as U+FFFD or spaces)",
+            f"kg: {source}/deux\\nlignes\\x1b[31m.txt: file name not UTF-8 or with control characters "
+            "(shown escaped; in ids, as U+FFFD or spaces)",
+            f"kg: {source}/vide\\n\\xff.txt: file name not UTF-8 or with control characters "
+            "(shown escaped; in ids, as U+FFFD or spaces)",
+            f"kg: {source}/vide\\n\\xff.txt: empty file",
+        ]
+    )
+    docs = {json.loads(line)["doc"] for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert docs == {"bon.txt", "caf\ufffd.txt", "deux lignes [31m.txt"}
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".cypher", ".jsonl", ".trig", ".nt", ".ttl"):
+            assert "\x1b" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_faults_watch_started_in_the_background_by_a_shell_stops_cleanly(tmp_path: Path, signum: int):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.txt").write_text(GOOD, encoding="utf-8")
+    log = tmp_path / "stderr.txt"
+    # A non-interactive shell starts a background job with SIGINT ignored: kg must set its own handlers.
+    script = f"{shlex.quote(sys.executable)} -m kg.cli build --watch {source} -o {tmp_path / 'out'} 2>{log} & "
+    script += 'echo $!; wait $!; echo "exit $?"'
+    shell = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert shell.stdout is not None
+    pid = int(shell.stdout.readline())
+    try:
+        deadline = time.monotonic() + 300
+        while not (log.exists() and "watching" in log.read_text(encoding="utf-8")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "watching" in log.read_text(encoding="utf-8")
+        os.kill(pid, signum)
+        rest, _ = shell.communicate(timeout=60)
+    finally:
+        if shell.poll() is None:
+            os.kill(pid, signal.SIGKILL)
+            shell.kill()
+    assert rest.strip() == "exit 0"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "kg: stopped watching" and "Traceback" not in "\n".join(lines)
