@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.api import Report, open_store, read_articles, render_graph, staged_output
-from kg.errors import KgError, StoreError
+from kg.errors import KgError, OutputError, StoreError
+from kg.files import carry_over
 from kg.incremental import (
     DocumentResult,
     Plan,
@@ -248,6 +249,11 @@ def build(
                 exports = write_exports(stage, others, data=data)
                 exports.append(side_export() if side_export is not None else export(SIDE_EXPORT, stage, data=data))
                 exports += rdf()
+        try:
+            carry_over(out, stage)  # an analyst's files, also inside the folders kg writes (issue 25)
+        except OSError as exc:
+            where = exc.filename or out
+            raise OutputError(f"{where}: cannot carry it over into the new {out} ({exc.strerror or exc})") from None
     if memory is not None:
         memory.cache_sha256, memory.results, memory.parts = writer.sha256, kept, parts
         memory.fact_blocks, memory.stored = fact_blocks, stored

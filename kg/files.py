@@ -111,3 +111,43 @@ def write_folder(target: Path, fill: Callable[[Path], None], error: type[KgError
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return target
+
+
+# Folders of OUT that are kg's alone: the store is a database, where a stray file has no place to go.
+SEALED = frozenset({"store"})
+
+
+def _kg_leftover(name: str) -> bool:
+    """A temporary name of kg's own (`.graph.trig.x1y2.tmp`, `.neo4j.x1y2.old`), never an analyst's."""
+    return name.startswith(".") and name.endswith((".tmp", ".old"))
+
+
+def carry_over(old: Path, new: Path, sealed: frozenset[str] = SEALED) -> list[Path]:
+    """Copy into `new` (a build's fresh OUT) what `old` (the last OUT) holds that the build did not write.
+
+    An analyst's files are kept wherever they are: at the top (`notes.md`, `draft.tmp`) and inside the folders
+    kg writes (`neo4j/my-queries.cypher`, `cache/NOTES.txt`), merged file by file; kg's own temporary names
+    and the `sealed` folders are left. Returns the files and folders of `old` copied.
+
+    Raises:
+        OSError: a file cannot be copied.
+    """
+    old, new = Path(old), Path(new)
+    if not old.is_dir() or old.resolve() == new.resolve():
+        return []
+    copied: list[Path] = []
+    for entry in sorted(old.iterdir()):
+        if _kg_leftover(entry.name):
+            continue
+        target = new / entry.name
+        if entry.is_dir() and not entry.is_symlink():
+            if target.is_dir() and not target.is_symlink():
+                if entry.name not in sealed:
+                    copied += carry_over(entry, target, frozenset())
+            elif not target.exists() and not target.is_symlink():
+                shutil.copytree(entry, target, symlinks=True)
+                copied.append(entry)
+        elif not target.exists() and not target.is_symlink():
+            shutil.copy2(entry, target, follow_symlinks=False)
+            copied.append(entry)
+    return copied

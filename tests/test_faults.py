@@ -212,3 +212,30 @@ def test_faults_watch_started_in_the_background_by_a_shell_stops_cleanly(tmp_pat
     assert rest.strip() == "exit 0"
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[-1] == "kg: stopped watching" and "Traceback" not in "\n".join(lines)
+
+
+def test_faults_analyst_files_in_out_are_carried_over_even_inside_kg_folders(tmp_path: Path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    assert kg("build", str(source), "-o", str(out)).returncode == 0
+    assert (out / "neo4j").is_dir() and (out / "cache").is_dir()
+    mine = {
+        "brouillon.tmp": "notes en cours",
+        "neo4j/my-queries.cypher": "MATCH (n) RETURN n;",
+        "cache/NOTES.txt": "ne pas effacer",
+        "neo4j/mes requêtes/une.cypher": "RETURN 1;",
+    }
+    for name, text in mine.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    (source / "b.txt").write_text("L'Iran a fourni des drones Shahed à la Russie.", encoding="utf-8")
+    for _ in range(2):
+        result = kg("build", str(source), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        for name, text in mine.items():
+            assert (out / name).read_text(encoding="utf-8") == text, f"{name} lost"
+    docs = {json.loads(line)["doc"] for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert docs == {"a.txt", "b.txt"}
+    assert not list(out.rglob(".*.tmp")) and not list(tmp_path.glob(".out.*"))
