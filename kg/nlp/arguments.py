@@ -331,6 +331,15 @@ class ArgumentFinder:
                 # « l'achat de chasseurs J-10 chinois »: an adjective after the noun's « de » phrase qualifies that
                 # phrase, not the noun; the parser hangs it on the nearest noun it can.
                 dep = "amod:detached"
+            if (
+                dep == "obj"
+                and child.pos_ == "PROPN"
+                and not marker
+                and any(c.dep_ == "det" and c.i == child.i - 1 and c.lower_ in ("de", "d'") for c in child.children)
+            ):
+                # « Kiev a obtenu de Paris la promesse … »: a name takes no partitive article; « de » tagged as one
+                # before it is the preposition.
+                dep, marker = "obl:arg", "de"
             if dep in SUBJECTS and marker and marker not in self.g.partitive_articles:
                 # « Selon les services britanniques, des soldats … combattent »: a phrase with a preposition is no
                 # subject, whatever the parser says (« des », « de » before a subject are articles).
