@@ -414,10 +414,7 @@ class Extractor:
                             used.update(range(named.start, named.end))
                         if found_items:
                             items.extend(found_items)
-                            party_noun = named is None and (
-                                arg.token.lemma_ in self.grammar.party_nouns
-                                or arg.token.lower_ in self.grammar.party_nouns
-                            )
+                            party_noun = named is None and self._is_party_noun(arg.token)
                             if any(_within(f.token, arg.token, ("acl",)) for f in found_items) and not (
                                 (named is not None and named.kind == "actor") or party_noun
                             ):
@@ -524,6 +521,15 @@ class Extractor:
             groups.setdefault(key, ([], sides[0], sides[1]))[0].append(item)
         return list(groups.values())
 
+    def _trigger_markers(self, rule: Rule, side: str) -> list[str]:
+        """The markers (prepositions, locutions) the rule's slots for `side` take on the trigger itself."""
+        return [
+            marker
+            for slot in self._markers[rule.id].get(side, ())
+            if slot.node == "trigger" and slot.markers
+            for marker in slot.markers
+        ]
+
     def _paired_groups(
         self,
         rule: Rule,
@@ -543,10 +549,8 @@ class Extractor:
         doc, end = trigger.doc, trigger.sent.end
         side_of: dict[str, str] = {}
         for side in ("suppliers", "recipients"):
-            for slot in self._markers[rule.id].get(side, ()):
-                if slot.node == "trigger" and slot.markers:
-                    for marker in slot.markers:
-                        side_of.setdefault(marker, side)
+            for marker in self._trigger_markers(rule, side):
+                side_of.setdefault(marker, side)
         pairs: list[tuple[Mention, str, Mention]] = []
         i, previous_end = trigger.i + 1, None
         while i < end:
@@ -672,12 +676,7 @@ class Extractor:
         for role in ("recipients", "suppliers"):
             if sides[role] or ruled_out[role]:
                 continue
-            markers = {
-                m
-                for slot in self._markers[rule.id].get(role, ())
-                if slot.node == "trigger" and slot.markers is not None
-                for m in slot.markers
-            } & self.grammar.stray_markers
+            markers = set(self._trigger_markers(rule, role)) & self.grammar.stray_markers
             for token in window:
                 # « à 64 pays »: the parser may hang the preposition on the number.
                 marker = self.arguments.full_marker(token) or self._marker_by_words(token)
@@ -1259,9 +1258,7 @@ class Extractor:
                 if preferred is not None:
                     return (preferred,)
             return (candidates[0],) if candidates else ()
-        is_party = token.pos_ == "NOUN" and (
-            token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
-        )
+        is_party = token.pos_ == "NOUN" and self._is_party_noun(token)
         members = self._members(token, mentions) if is_party or token.lemma_ in self.grammar.collective_nouns else ()
         if depth < 3 and token.pos_ in ("NOUN", "NUM") and _is_quantifier(token, self.grammar):
             # « vers une trentaine de pays », « à des dizaines d'États »: the parties counted.
@@ -1492,6 +1489,10 @@ class Extractor:
         if mention is None or mention.kind != "actor" or mention.start != i:
             return ()
         return self._mention_actors(mention, doc)
+
+    def _is_party_noun(self, token: Token) -> bool:
+        """A noun that names parties without naming them (« pays », « alliés », « fournisseurs »)."""
+        return token.lemma_ in self.grammar.party_nouns or token.lower_ in self.grammar.party_nouns
 
     def _is_agent_noun(self, token: Token) -> bool:
         """A noun that stands for a country when a name or nationality qualifies it (« l'armée russe »), or is a
