@@ -10,11 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from test_serve import running
 
 from kg.queries import load_named_queries, named_query
 from kg.queries.page import ACTORS_QUERY, page_examples, query_parts
@@ -111,12 +109,6 @@ def test_query_page_actors_query_lists_every_name_the_lookup_keys_hold(typed: st
 # --- The page in Chromium ---------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """`kg build` of the two articles: a real store with an HTML payload in one sentence."""
@@ -138,33 +130,8 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(built: Path, tmp_path_factory) -> Iterator[str]:
     """`kg serve` on a free port of 127.0.0.1, stopped with Ctrl-C (SIGINT) at the end."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("page-log") / "serve.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--graph", str(built), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(encoding="utf-8")
-            try:
-                with urllib.request.urlopen(url + "/", timeout=5):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "kg serve did not start: " + log.read_text(encoding="utf-8")
-                time.sleep(0.1)
+    with running(built, tmp_path_factory.mktemp("page-log") / "serve.log") as (url, _):
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

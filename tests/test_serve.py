@@ -73,9 +73,11 @@ def built(tmp_path_factory) -> Path:
 
 
 @contextmanager
-def running(out: Path, log: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`python -m kg.serve` on a free port, ready to answer; Ctrl-C (SIGINT) at the end."""
-    port = free_port()
+def running(
+    out: Path, log: Path, *options: str, port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`python -m kg.serve` on `port` (a free one by default), ready to answer; Ctrl-C (SIGINT) at the end."""
+    port = port or free_port()
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "kg.serve", "--graph", str(out), "--port", str(port), *options],

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from test_serve import free_port, get, request
+from test_serve import free_port, get, request, running
 
 from kg.errors import QueryError
 from kg.query import run_query
@@ -73,35 +73,8 @@ def small(tmp_path_factory) -> Path:
 @contextmanager
 def serving(out: Path, log: Path, *options: str, port: int | None = None) -> Iterator[str]:
     """`python -m kg.serve` on `port` (a free one by default), ready to answer; SIGINT at the end."""
-    port = port or free_port()
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.serve", "--graph", str(out), "--port", str(port), *options],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text(encoding="utf-8")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    pass
-                if "serving" in log.read_text(encoding="utf-8"):
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "kg serve did not start: " + log.read_text(encoding="utf-8")
-            time.sleep(0.1)
+    with running(out, log, *options, port=port) as (url, _):
         yield url
-    finally:
-        process.send_signal(2)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
